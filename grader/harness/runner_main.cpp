@@ -1,0 +1,75 @@
+// The runner: a process that runs inside the sandbox, linked with a submission (or the reference).
+// It reads requests on fd 3, calls the submission, and answers on fd 4. It decides nothing: the
+// grader compares, times and scores outside. Not trusted: a submission can replace any of this.
+//
+// Requests:  "load" {inputs...}  -> "loaded" {}          (keeps the inputs for the next calls)
+//            "call" {case: text} -> "ok" {outputs...}
+//                                 | "not_implemented" {message} | "error" {type, message}
+//                                 | "memory_limit" {message}
+#include <new>
+#include <stdexcept>
+#include <typeinfo>
+
+#include "calls.hpp"
+#include "common/errors.hpp"
+
+namespace {
+
+constexpr int kRequestFd = 3;
+constexpr int kResponseFd = 4;
+constexpr std::uint64_t kMaxRequest = std::uint64_t{1} << 32;
+
+pg::wire::Message reply(const char* kind, const std::string& message,
+                        const std::string& type = "") {
+  pg::wire::Message m{kind, {}};
+  if (!type.empty()) m.fields.put("type", type);
+  m.fields.put("message", message);
+  return m;
+}
+
+pg::wire::Message run(const pg::harness::CallTable& table, const std::string& case_name,
+                      const pg::wire::Bundle& inputs) {
+  const pg::harness::Call* call = table.find(case_name);
+  if (!call) return reply("error", "this runner has no case '" + case_name + "'", "harness");
+  try {
+    return {"ok", (*call)(inputs)};
+  } catch (const pg::NotImplemented& e) {
+    return reply("not_implemented", e.what());
+  } catch (const std::bad_alloc&) {
+    return reply("memory_limit", "an allocation failed (std::bad_alloc)");
+  } catch (const std::invalid_argument& e) {
+    return reply("error", e.what(), "std::invalid_argument");
+  } catch (const std::exception& e) {
+    return reply("error", e.what(), typeid(e).name());
+  } catch (...) {
+    return reply("error", "an exception that is not a std::exception", "unknown");
+  }
+}
+
+}  // namespace
+
+int main() {
+  pg::harness::CallTable table;
+  pg::harness::register_calls(table);
+  pg::wire::Bundle loaded;
+  pg::wire::Message request;
+  try {
+    while (pg::wire::read_frame(kRequestFd, request, kMaxRequest)) {
+      if (request.kind == "load") {
+        loaded = std::move(request.fields);
+        pg::wire::write_frame(kResponseFd, {"loaded", {}});
+      } else if (request.kind == "call") {
+        pg::wire::write_frame(kResponseFd, run(table, request.fields.text("case"), loaded));
+      } else {
+        pg::wire::write_frame(kResponseFd, reply("error", "unknown request " + request.kind,
+                                                 "harness"));
+      }
+    }
+  } catch (const std::bad_alloc&) {
+    pg::wire::write_frame(kResponseFd, reply("memory_limit", "an allocation failed"));
+    return 3;
+  } catch (const std::exception& e) {
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,42 @@
+// Building a submission into a runner: its files compiled in a sandbox that sees only them, the
+// contract headers and the system; then linked with the kit's harness in a second sandbox.
+// Not running it (session.hpp) and not finding its files (submission.hpp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rubric.hpp"
+#include "sandbox.hpp"
+
+namespace pg::grader {
+
+// The kit: headers, harness libraries, reference runners and the compiler flags they were built
+// with, assembled by CMake in <build>/kit.
+struct Kit {
+  std::string dir;
+  std::string cxx;
+  std::vector<std::string> cxxflags;
+  std::vector<std::string> libs;
+  std::string include_dir() const { return dir + "/include"; }
+  std::string lib_dir() const { return dir + "/lib"; }
+  std::string reference_runner(const std::string& assignment) const;
+};
+
+// Reads <dir>/toolchain.txt; throws std::runtime_error saying how to build the kit if it is absent.
+Kit load_kit(const std::string& dir);
+// $PIXELGRAD_KIT, else the kit of the build tree this grader was built in.
+std::string default_kit_dir();
+
+struct BuildResult {
+  bool ok = false;
+  std::string log;     // the compiler's (or linker's) output, at most build.output_kb
+  std::string runner;  // host path of the runner binary, when ok
+  double seconds = 0;
+};
+
+// Compiles source_dir/<rubric.files> and links the runner into out_dir (which must exist).
+BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::string& source_dir,
+                             const std::string& out_dir, const SandboxPolicy& policy);
+
+}  // namespace pg::grader

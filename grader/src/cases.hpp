@@ -1,0 +1,62 @@
+// The trusted side of a case: what arguments it takes, how it builds inputs from them and a seed,
+// and how its outputs are compared. The runner side (grader/harness/) only calls the function.
+// Not the rubric (which picks cases and arguments) and not the comparison arithmetic (compare.cpp).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "rubric.hpp"
+#include "wire.hpp"
+
+namespace pg::grader {
+
+// Real data for cases that ask for it; loaded on first use and kept.
+class DataSource {
+ public:
+  virtual ~DataSource() = default;
+  // The first n_train training and n_test test images of Fashion-MNIST, raw 0..255, and labels.
+  virtual void fashion_mnist(long n_train, long n_test, Mat& X_train, IVec& y_train, Mat& X_test,
+                             IVec& y_test) = 0;
+};
+
+struct ArgDef {
+  ArgValue default_value;  // its type is the argument's type
+  std::string help;
+};
+
+struct CaseDef {
+  std::string name;      // "knn.distances_no_loops"
+  std::string function;  // what the student wrote: "compute_distances_no_loops"
+  std::map<std::string, ArgDef> args;
+  // builds the inputs sent to both runners; throws std::invalid_argument on bad argument values
+  std::function<wire::Bundle(const Args&, std::uint64_t seed, DataSource&)> make_inputs;
+};
+
+class CaseCatalog {
+ public:
+  void add(CaseDef def);
+  const CaseDef* find(const std::string& name) const;
+  std::vector<std::string> names() const;
+
+ private:
+  std::map<std::string, CaseDef> cases_;
+};
+
+// Every case the grader knows, for every assignment.
+const CaseCatalog& all_cases();
+
+// Adds the cases of one assignment (one file per assignment in grader/src/cases/).
+void add_knn_cases(CaseCatalog& catalog);
+
+// Typed access to filled-in arguments (the loader guarantees presence and type).
+std::int64_t arg_int(const Args& a, const std::string& name);
+double arg_real(const Args& a, const std::string& name);
+bool arg_bool(const Args& a, const std::string& name);
+const std::string& arg_text(const Args& a, const std::string& name);
+const std::vector<std::int64_t>& arg_ints(const Args& a, const std::string& name);
+
+}  // namespace pg::grader

@@ -1,0 +1,389 @@
+// The grading pipeline for one submission. Every stage that can fail because of the submission
+// turns the failure into verdicts; only configuration problems throw (UsageError).
+// Not the report formats (report_*.cpp) and not the sandbox mechanics (sandbox.cpp, session.cpp).
+#include "grade.hpp"
+
+#include <cxxabi.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "build.hpp"
+#include "common/errors.hpp"
+#include "compare.hpp"
+#include "datasets/idx.hpp"
+#include "session.hpp"
+#include "submission.hpp"
+
+namespace pg::grader {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// A private folder for one grading, removed afterwards.
+class WorkDir {
+ public:
+  WorkDir() {
+    std::string tmpl = (fs::temp_directory_path() / "pixelgrad-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a work folder in /tmp");
+    path_ = tmpl;
+    // the sandbox's uid must reach the folders mounted from here
+    ::chmod(path_.c_str(), 0755);
+  }
+  ~WorkDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::string demangle(const std::string& name) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> d(abi::__cxa_demangle(name.c_str(), nullptr, nullptr,
+                                                               &status),
+                                           std::free);
+  return status == 0 && d ? std::string(d.get()) : name;
+}
+
+std::string first_lines(const std::string& text, int n) {
+  std::size_t pos = 0;
+  for (int i = 0; i < n && pos != std::string::npos; ++i) {
+    pos = text.find('\n', pos == 0 ? 0 : pos + 1);
+  }
+  return pos == std::string::npos ? text : text.substr(0, pos) + "\n[...]";
+}
+
+SandboxConfig runner_config(const std::string& runner, const Limits& limits) {
+  SandboxConfig c;
+  c.argv = {"/runner/runner"};
+  c.mounts = {{runner, "/runner/runner", false}};
+  c.workdir = "/tmp";
+  c.limits = limits;
+  return c;
+}
+
+TestResult result_for(const TestSpec& t, Verdict v) {
+  TestResult r;
+  r.name = t.name;
+  r.case_name = t.case_name;
+  r.verdict = v;
+  r.max_score = t.points;
+  r.visibility = t.visibility;
+  return r;
+}
+
+// A verdict for an exchange that did not end in an answer.
+void verdict_from_failure(const Exchange& ex, const Limits& limits, const CaseDef& def,
+                          TestResult& r) {
+  const std::string who = "your " + def.function;
+  switch (ex.status) {
+    case Exchange::Status::timeout:
+      r.verdict = Verdict::timeout;
+      r.message = who + " did not finish within the time limit of " + num(limits.wall_s) +
+                  " s (an endless loop, or far too slow for this input)";
+      return;
+    case Exchange::Status::output_limit:
+      r.verdict = Verdict::output_limit;
+      r.message = who + " printed more than " + std::to_string(limits.output_kb) +
+                  " KiB; remove debugging output from loops";
+      return;
+    case Exchange::Status::bad_answer:
+      r.verdict = Verdict::error;
+      r.message = "the runner's answer was garbled (" + ex.detail +
+                  "); does your code write to file descriptors it does not own?";
+      return;
+    case Exchange::Status::answered:
+    case Exchange::Status::died: break;
+  }
+  const ExitStatus& s = ex.exit;
+  const double cpu_limit = limits.cpu_s > 0 ? limits.cpu_s : limits.wall_s + 1;
+  const bool near_memory = s.max_rss_kb >= limits.memory_mb * 1024 * 9 / 10;
+  if (!s.exited && (s.signal == SIGXCPU || (s.signal == SIGKILL && s.cpu_s >= cpu_limit - 0.05))) {
+    r.verdict = Verdict::timeout;
+    r.message = who + " used more than the CPU time limit of " + num(cpu_limit) + " s";
+  } else if (!s.exited && s.signal == SIGXFSZ) {
+    r.verdict = Verdict::output_limit;
+    r.message = who + " wrote a file larger than " + std::to_string(limits.file_mb) + " MiB";
+  } else if (!s.exited && near_memory) {
+    r.verdict = Verdict::memory_limit;
+    r.message = who + " used more than the memory limit of " + std::to_string(limits.memory_mb) +
+                " MiB and was ended by " + signal_name(s.signal);
+  } else if (!s.exited) {
+    r.verdict = Verdict::crashed;
+    r.message = who + " crashed with " + signal_name(s.signal) +
+                "; look for out-of-range indices (build with BUILD_TYPE=Debug to get Eigen's "
+                "bounds checks)";
+  } else {
+    r.verdict = Verdict::crashed;
+    r.message = "the runner exited with status " + std::to_string(s.code) +
+                " before answering; does your code call exit() or abort()?";
+  }
+}
+
+// A verdict for the runner's answer to a call; true if the outputs are there to compare.
+bool verdict_from_answer(const wire::Message& reply, const CaseDef& def, TestResult& r) {
+  const auto text = [&](const char* key) {
+    return reply.fields.has(key) && std::holds_alternative<std::string>(reply.fields.at(key))
+               ? reply.fields.text(key)
+               : std::string();
+  };
+  if (reply.kind == "ok") return true;
+  if (reply.kind == "not_implemented") {
+    r.verdict = Verdict::not_implemented;
+    r.message = def.function + " is not implemented yet (it still throws pg::NotImplemented)";
+  } else if (reply.kind == "memory_limit") {
+    r.verdict = Verdict::memory_limit;
+    r.message = "your " + def.function + " ran out of memory (" + text("message") + ")";
+  } else if (reply.kind == "error") {
+    r.verdict = Verdict::error;
+    r.message = "your " + def.function + " threw " + demangle(text("type")) + ": " +
+                text("message");
+  } else {
+    r.verdict = Verdict::error;
+    r.message = "the runner answered '" + reply.kind + "', which the grader does not know";
+  }
+  return false;
+}
+
+class Grader {
+ public:
+  Grader(const Rubric& rubric, const SandboxPolicy& policy, const std::string& reference_runner,
+         const std::string& student_runner, DataSource& data)
+      : rubric_(rubric),
+        policy_(policy),
+        reference_runner_(reference_runner),
+        student_runner_(student_runner),
+        data_(data) {}
+
+  TestResult run(const TestSpec& t) {
+    TestResult r = result_for(t, Verdict::grader_error);
+    const auto start = Clock::now();
+    run_into(t, r);
+    r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    r.score = r.verdict == Verdict::passed ? t.points : 0;
+    return r;
+  }
+
+ private:
+  wire::Bundle inputs_for(const TestSpec& t, const CaseDef& def) {
+    try {
+      return def.make_inputs(t.args, t.seed, data_);
+    } catch (const DatasetError& e) {
+      throw UsageError(std::string(e.what()));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(rubric_.path + ":" + std::to_string(t.line) + ": test '" + t.name +
+                       "': " + e.what());
+    }
+  }
+
+  // The reference's outputs for the loaded inputs, or nullopt (r then says why).
+  std::optional<wire::Bundle> reference(const wire::Message& load, const wire::Message& call,
+                                        TestResult& r, double& seconds) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!ref_ || !ref_->alive()) {
+        Limits generous;
+        generous.wall_s = 3600;
+        generous.memory_mb = 16384;
+        generous.output_kb = 1024;
+        ref_.emplace(policy_, runner_config(reference_runner_, generous));
+      }
+      ref_->set_deadline_from_now(600);
+      Exchange l = ref_->request(load);
+      if (l.status != Exchange::Status::answered) continue;
+      Exchange c = ref_->request(call);
+      if (c.status != Exchange::Status::answered) continue;
+      if (c.reply.kind != "ok") {
+        r.message = "the reference failed on this test (" + c.reply.kind + ": " +
+                    (c.reply.fields.has("message") ? c.reply.fields.text("message") : "") +
+                    "); the rubric's arguments may be invalid for this case";
+        return std::nullopt;
+      }
+      seconds = c.seconds;
+      return c.reply.fields;
+    }
+    r.message = "the reference runner did not answer; is the kit built (make build)?";
+    return std::nullopt;
+  }
+
+  void run_into(const TestSpec& t, TestResult& r) {
+    const CaseDef& def = *all_cases().find(t.case_name);
+    wire::Message load{"load", inputs_for(t, def)};
+    wire::Message call{"call", {}};
+    call.fields.put("case", t.case_name);
+    double ref_seconds = 0;
+    std::optional<wire::Bundle> expected = reference(load, call, r, ref_seconds);
+    if (!expected) return;
+
+    RunnerSession student(policy_, runner_config(student_runner_, t.limits));
+    Exchange l = student.request(load);
+    if (l.status != Exchange::Status::answered) {
+      verdict_from_failure(l, t.limits, def, r);
+    } else {
+      Exchange c = student.request(call);
+      if (c.status != Exchange::Status::answered) {
+        verdict_from_failure(c, t.limits, def, r);
+      } else if (verdict_from_answer(c.reply, def, r)) {
+        if (auto diff = compare_outputs(*expected, c.reply.fields, t.compare)) {
+          r.verdict = Verdict::failed;
+          r.message = *diff;
+        } else {
+          r.verdict = Verdict::passed;
+          if (t.timing) time_it(t, def, call, *expected, student, c.seconds, ref_seconds, r);
+        }
+      }
+    }
+    r.output = student.output();
+    if (student.output_truncated()) r.output += "\n[output truncated]";
+  }
+
+  // Alternates reference and student calls on the loaded inputs; the fastest of each counts.
+  void time_it(const TestSpec& t, const CaseDef& def, const wire::Message& call,
+               const wire::Bundle& expected, RunnerSession& student, double student_first,
+               double ref_first, TestResult& r) {
+    double best_student = student_first, best_ref = ref_first;
+    for (int rep = 1; rep < t.timing->repeats; ++rep) {
+      ref_->set_deadline_from_now(600);
+      Exchange rc = ref_->request(call);
+      if (rc.status != Exchange::Status::answered) {
+        r.verdict = Verdict::grader_error;
+        r.message = "the reference runner stopped answering while being timed";
+        return;
+      }
+      best_ref = std::min(best_ref, rc.seconds);
+      Exchange sc = student.request(call);
+      if (sc.status != Exchange::Status::answered) {
+        verdict_from_failure(sc, t.limits, def, r);
+        return;
+      }
+      if (!verdict_from_answer(sc.reply, def, r)) return;
+      if (auto diff = compare_outputs(expected, sc.reply.fields, t.compare)) {
+        r.verdict = Verdict::failed;
+        r.message = "on a repeated run: " + *diff;
+        return;
+      }
+      best_student = std::min(best_student, sc.seconds);
+    }
+    const double ratio = best_student / std::max(best_ref, 1e-9);
+    r.ratio = ratio;
+    const std::string times = "your fastest of " + std::to_string(t.timing->repeats) +
+                              " runs took " + num(best_student) + " s, the reference's " +
+                              num(best_ref) + " s: " + num(ratio) + " times as long";
+    if (ratio > t.timing->max_ratio_to_reference) {
+      r.verdict = Verdict::failed;
+      r.message = "correct but too slow: " + times + ", at most " +
+                  num(t.timing->max_ratio_to_reference) + " allowed";
+    } else {
+      r.message = times + " (at most " + num(t.timing->max_ratio_to_reference) + " allowed)";
+    }
+  }
+
+  const Rubric& rubric_;
+  const SandboxPolicy& policy_;
+  std::string reference_runner_, student_runner_;
+  DataSource& data_;
+  std::optional<RunnerSession> ref_;
+};
+
+}  // namespace
+
+std::string default_rubric_dir() {
+  if (const char* env = std::getenv("PIXELGRAD_RUBRICS")) return env;
+  return PIXELGRAD_DEFAULT_RUBRIC_DIR;
+}
+
+void DatasetSource::fashion_mnist(long n_train, long n_test, Mat& X_train, IVec& y_train,
+                                  Mat& X_test, IVec& y_test) {
+  if (n_train > loaded_train_ || n_test > loaded_test_) {
+    long want_train = std::max(n_train, loaded_train_), want_test = std::max(n_test, loaded_test_);
+    data::Dataset d = data::load_fashion_mnist(want_train, std::max(want_test, 1L));
+    require(d.X_train.rows() >= n_train && d.X_test.rows() >= n_test, "fashion_mnist",
+            "the data set has fewer images than a test asks for");
+    X_train_ = std::move(d.X_train);
+    y_train_ = std::move(d.y_train);
+    X_test_ = std::move(d.X_test);
+    y_test_ = std::move(d.y_test);
+    loaded_train_ = X_train_.rows();
+    loaded_test_ = X_test_.rows();
+  }
+  X_train = X_train_.topRows(n_train);
+  y_train = y_train_.head(n_train);
+  X_test = X_test_.topRows(n_test);
+  y_test = y_test_.head(n_test);
+}
+
+void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
+  const auto start = Clock::now();
+  report.assignment = options.assignment;
+  report.submission = options.submission;
+
+  const std::string rubric_path = options.rubric_path.empty()
+                                      ? default_rubric_dir() + "/" + options.assignment + ".yaml"
+                                      : options.rubric_path;
+  Rubric rubric;
+  try {
+    rubric = load_rubric(rubric_path, all_cases());
+  } catch (const RubricError& e) {
+    throw UsageError(e.what());
+  }
+  if (rubric.assignment != options.assignment) {
+    throw UsageError(rubric_path + " is the rubric of '" + rubric.assignment + "', not of '" +
+                     options.assignment + "'");
+  }
+  report.title = rubric.title;
+  std::vector<TestSpec> tests;
+  for (const auto& t : rubric.tests) {
+    if (!options.public_only || t.visibility == Visibility::visible) tests.push_back(t);
+  }
+
+  Kit kit;
+  try {
+    kit = load_kit(options.kit_dir.empty() ? default_kit_dir() : options.kit_dir);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
+  }
+  const SandboxPolicy policy = detect_sandbox(options.slot);
+  report.sandbox = policy.describe();
+
+  WorkDir work;
+  const fs::path src = work.path() / "src", out = work.path() / "out";
+  fs::create_directories(src);
+  fs::create_directories(out);
+  try {
+    collect_submission(options.submission, rubric.files, src.string());
+  } catch (const SubmissionError& e) {
+    throw UsageError(e.what());
+  }
+
+  BuildResult build = build_submission(kit, rubric, src.string(), out.string(), policy);
+  report.built = build.ok;
+  report.build_log = build.log;
+  if (!build.ok) {
+    for (const auto& t : tests) {
+      TestResult r = result_for(t, Verdict::compile_error);
+      r.message = "the submission did not build:\n" + first_lines(build.log, 12);
+      report.tests.push_back(r);
+      if (options.on_test) options.on_test(r);
+    }
+    report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return;
+  }
+
+  Grader grader(rubric, policy, kit.reference_runner(rubric.assignment), build.runner, data);
+  for (const auto& t : tests) {
+    report.tests.push_back(grader.run(t));
+    if (options.on_test) options.on_test(report.tests.back());
+  }
+  report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace pg::grader

@@ -1,0 +1,227 @@
+// The report writers: text for people, json for tools, gradescope for Gradescope's results.json.
+// Not scoring: every number comes from the GradeReport as it is.
+#include "report.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+#include "compare.hpp"
+
+namespace pg::grader {
+
+namespace {
+
+std::string points(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// the length in bytes of a valid UTF-8 sequence starting at s[i], or 0
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return 0;
+  }
+  return n;
+}
+
+class TextWriter : public ReportWriter {
+ public:
+  explicit TextWriter(bool color) : color_(color) {}
+
+  void write(const GradeReport& r, std::ostream& out) const override {
+    out << paint("1", r.assignment + " — " + r.title) << "\n";
+    out << "submission: " << r.submission << "\n";
+    if (!r.sandbox.empty()) out << "sandbox:    " << r.sandbox << "\n";
+    if (!r.error.empty()) out << paint("31", "autograder error: " + r.error) << "\n";
+    out << "\n";
+    bool detailed = false;
+    int number = 0;
+    for (const auto& t : r.tests) {
+      ++number;
+      const bool ok = t.verdict == Verdict::passed;
+      std::string verdict = to_string(t.verdict);
+      char line[64];
+      std::snprintf(line, sizeof line, "%3d  ", number);
+      out << line << paint(colour(t.verdict), pad(verdict, 16)) << pad(points(t.score) + " / " +
+                                                                        points(t.max_score), 11)
+          << t.name;
+      if (t.visibility != Visibility::visible) out << "  [" << to_string(t.visibility) << "]";
+      out << "\n";
+      if (!ok && !t.message.empty()) {
+        // the first failure in full, later ones in one line
+        out << indent(detailed ? first_line(t.message) : t.message, "       ") << "\n";
+        if (!detailed && !t.output.empty()) {
+          out << "       your code printed:\n" << indent(t.output.substr(0, 2000), "       | ")
+              << "\n";
+        }
+        detailed = true;
+      } else if (ok && t.ratio) {
+        out << "       " << first_line(t.message) << "\n";
+      }
+    }
+    out << "\n"
+        << paint("1", "Score: " + points(r.score()) + " / " + points(r.max_score())) << "   ("
+        << r.tests.size() << " tests";
+    if (r.hidden_count() > 0) {
+      out << ", of which " << r.hidden_count() << " hidden, worth " << points(r.hidden_points())
+          << " points";
+    } else {
+      out << ", none hidden";
+    }
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.1f", r.seconds);
+    out << "; graded in " << secs << " s)\n";
+  }
+
+ private:
+  static std::string pad(std::string s, std::size_t width) {
+    if (s.size() < width) s.append(width - s.size(), ' ');
+    return s;
+  }
+  static std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+  static std::string indent(const std::string& s, const std::string& prefix) {
+    std::string out = prefix;
+    for (char c : s) {
+      out += c;
+      if (c == '\n') out += prefix;
+    }
+    while (!out.empty() && (out.back() == ' ' || out.back() == '|' || out.back() == '\n')) {
+      out.pop_back();
+    }
+    return out;
+  }
+  static const char* colour(Verdict v) {
+    switch (v) {
+      case Verdict::passed: return "32";
+      case Verdict::not_implemented: return "33";
+      default: return "31";
+    }
+  }
+  std::string paint(const char* code, const std::string& s) const {
+    return color_ ? "\033[" + std::string(code) + "m" + s + "\033[0m" : s;
+  }
+  bool color_;
+};
+
+class JsonWriter : public ReportWriter {
+ public:
+  void write(const GradeReport& r, std::ostream& out) const override {
+    out << "{\n  \"assignment\": " << json_string(r.assignment)
+        << ",\n  \"title\": " << json_string(r.title)
+        << ",\n  \"submission\": " << json_string(r.submission)
+        << ",\n  \"score\": " << points(r.score()) << ",\n  \"max_score\": "
+        << points(r.max_score()) << ",\n  \"hidden_tests\": {\"count\": " << r.hidden_count()
+        << ", \"points\": " << points(r.hidden_points()) << "}"
+        << ",\n  \"sandbox\": " << json_string(r.sandbox)
+        << ",\n  \"built\": " << (r.built ? "true" : "false")
+        << ",\n  \"build_log\": " << json_string(r.build_log)
+        << ",\n  \"error\": " << (r.error.empty() ? "null" : json_string(r.error))
+        << ",\n  \"execution_time\": " << num(r.seconds) << ",\n  \"tests\": [";
+    int number = 0;
+    for (const auto& t : r.tests) {
+      out << (number ? "," : "") << "\n    {\"number\": " << ++number
+          << ", \"name\": " << json_string(t.name) << ", \"case\": " << json_string(t.case_name)
+          << ", \"verdict\": \"" << to_string(t.verdict) << "\", \"score\": " << points(t.score)
+          << ", \"max_score\": " << points(t.max_score) << ", \"visibility\": \""
+          << to_string(t.visibility) << "\", \"seconds\": " << num(t.seconds)
+          << ", \"ratio\": " << (t.ratio ? num(*t.ratio) : "null")
+          << ", \"message\": " << json_string(t.message)
+          << ", \"output\": " << json_string(t.output) << "}";
+    }
+    out << "\n  ]\n}\n";
+  }
+};
+
+// Gradescope's results.json: top-level score and execution_time, one entry per test.
+class GradescopeWriter : public ReportWriter {
+ public:
+  void write(const GradeReport& r, std::ostream& out) const override {
+    std::ostringstream summary;
+    if (!r.error.empty()) summary << "Autograder error: " << r.error << "\n";
+    if (!r.built && !r.build_log.empty()) summary << "Your code did not build:\n" << r.build_log;
+    summary << r.tests.size() << " tests";
+    if (r.hidden_count() > 0) {
+      summary << ", of which " << r.hidden_count() << " hidden, worth "
+              << points(r.hidden_points()) << " points";
+    }
+    summary << ".";
+    out << "{\n  \"score\": " << points(r.score()) << ",\n  \"execution_time\": "
+        << num(r.seconds) << ",\n  \"output\": " << json_string(summary.str())
+        << ",\n  \"output_format\": \"text\",\n  \"visibility\": \"visible\","
+        << "\n  \"stdout_visibility\": \"hidden\",\n  \"tests\": [";
+    int number = 0;
+    for (const auto& t : r.tests) {
+      std::string text = std::string(to_string(t.verdict));
+      if (!t.message.empty()) text += ": " + t.message;
+      if (!t.output.empty()) text += "\n\nYour code printed:\n" + t.output;
+      out << (number ? "," : "") << "\n    {\"name\": " << json_string(t.name)
+          << ", \"number\": \"" << ++number << "\", \"score\": " << points(t.score)
+          << ", \"max_score\": " << points(t.max_score) << ", \"status\": \""
+          << (t.verdict == Verdict::passed ? "passed" : "failed")
+          << "\", \"output\": " << json_string(text)
+          << ", \"output_format\": \"text\", \"visibility\": \"" << to_string(t.visibility)
+          << "\"}";
+    }
+    out << "\n  ]\n}\n";
+  }
+};
+
+}  // namespace
+
+std::optional<Format> parse_format(std::string_view name) {
+  if (name == "text") return Format::text;
+  if (name == "json") return Format::json;
+  if (name == "gradescope") return Format::gradescope;
+  return std::nullopt;
+}
+
+const char* format_names() { return "text, json, gradescope"; }
+
+std::unique_ptr<ReportWriter> make_writer(Format format, bool color) {
+  switch (format) {
+    case Format::json: return std::make_unique<JsonWriter>();
+    case Format::gradescope: return std::make_unique<GradescopeWriter>();
+    case Format::text: break;
+  }
+  return std::make_unique<TextWriter>(color);
+}
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = utf8_length(s, i);
+    if (n == 0) {
+      out += "\\ufffd";
+      ++i;
+      continue;
+    }
+    if (n > 1) {
+      out.append(s.substr(i, n));
+    } else if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+    i += n;
+  }
+  return out + "\"";
+}
+
+}  // namespace pg::grader

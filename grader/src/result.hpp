@@ -1,0 +1,57 @@
+// What grading produced: a verdict and points per test, and the report that holds them.
+// Not how they are printed: the writers in report_*.cpp format a GradeReport.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rubric.hpp"
+
+namespace pg::grader {
+
+enum class Verdict {
+  passed,
+  failed,           // ran, but the answer is wrong (or too slow): the message says how
+  not_implemented,  // the function still throws pg::NotImplemented
+  error,            // it threw an exception
+  crashed,          // a signal ended it
+  timeout,          // over the wall-clock or CPU limit
+  memory_limit,     // over the memory limit
+  output_limit,     // printed more than the limit
+  compile_error,    // the submission did not compile or link
+  grader_error,     // the grader itself could not grade this test (not the student's fault)
+};
+const char* to_string(Verdict v);
+
+struct TestResult {
+  std::string name;
+  std::string case_name;
+  Verdict verdict = Verdict::grader_error;
+  double score = 0;
+  double max_score = 0;
+  Visibility visibility = Visibility::visible;
+  std::string message;          // what happened, written for the student
+  std::string output;           // what the submission printed (truncated)
+  double seconds = 0;           // wall time of the whole test
+  std::optional<double> ratio;  // timing tests: student time / reference time
+};
+
+struct GradeReport {
+  std::string assignment;
+  std::string title;
+  std::string submission;  // as given on the command line
+  std::string sandbox;     // the isolation in force
+  bool built = false;
+  std::string build_log;   // compiler and linker output (truncated)
+  std::vector<TestResult> tests;
+  std::string error;       // set when grading as a whole failed ("autograder error")
+  double seconds = 0;
+
+  double score() const;
+  double max_score() const;
+  int hidden_count() const;
+  double hidden_points() const;
+};
+
+}  // namespace pg::grader

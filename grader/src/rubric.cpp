@@ -1,0 +1,259 @@
+// YAML rubric → Rubric, validated key by key with positions in every message.
+// Not the case definitions (cases/*.cpp): the loader asks the catalog what a case accepts.
+#include "rubric.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "cases.hpp"
+
+namespace pg::grader {
+
+namespace {
+
+class Parser {
+ public:
+  Parser(std::string path, const CaseCatalog& catalog) : path_(std::move(path)), catalog_(catalog) {}
+
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& what) const {
+    const YAML::Mark m = at.Mark();
+    if (m.is_null()) throw RubricError(path_ + ": " + what);
+    throw RubricError(path_ + ":" + std::to_string(m.line + 1) + ":" +
+                      std::to_string(m.column + 1) + ": " + what);
+  }
+
+  // A mapping whose keys are all in `allowed`, none twice.
+  void check_map(const YAML::Node& node, const std::set<std::string>& allowed,
+                 const std::string& what) const {
+    if (!node.IsMap()) fail(node, what + " must be a mapping (key: value lines)");
+    std::set<std::string> seen;
+    for (const auto& kv : node) {
+      const std::string key = kv.first.Scalar();
+      if (!seen.insert(key).second) fail(kv.first, "duplicate key '" + key + "' in " + what);
+      if (!allowed.count(key)) {
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        fail(kv.first, "unknown key '" + key + "' in " + what + "; expected one of: " + list);
+      }
+    }
+  }
+
+  template <class T>
+  T scalar(const YAML::Node& node, const std::string& what, const char* type) const {
+    if (!node.IsScalar()) fail(node, what + " must be " + type);
+    try {
+      return node.as<T>();
+    } catch (const YAML::Exception&) {
+      fail(node, what + " must be " + type + ", found '" + node.Scalar() + "'");
+    }
+  }
+
+  double positive(const YAML::Node& node, const std::string& what) const {
+    double v = scalar<double>(node, what, "a number");
+    if (!(v > 0)) fail(node, what + " must be positive, found " + node.Scalar());
+    return v;
+  }
+
+  Limits limits(const YAML::Node& node, Limits base, const std::string& what) const {
+    check_map(node, {"wall_s", "cpu_s", "memory_mb", "output_kb", "file_mb", "max_procs"}, what);
+    for (const auto& kv : node) {
+      const std::string key = kv.first.Scalar();
+      const std::string label = what + "." + key;
+      double v = positive(kv.second, label);
+      if (key == "wall_s") base.wall_s = v;
+      if (key == "cpu_s") base.cpu_s = v;
+      if (key == "memory_mb") base.memory_mb = static_cast<long>(v);
+      if (key == "output_kb") base.output_kb = static_cast<long>(v);
+      if (key == "file_mb") base.file_mb = static_cast<long>(v);
+      if (key == "max_procs") base.max_procs = static_cast<long>(v);
+    }
+    return base;
+  }
+
+  ArgValue arg(const YAML::Node& node, const ArgValue& like, const std::string& what) const {
+    return std::visit(
+        [&](const auto& d) -> ArgValue {
+          using T = std::decay_t<decltype(d)>;
+          if constexpr (std::is_same_v<T, std::int64_t>) {
+            return scalar<std::int64_t>(node, what, "a whole number");
+          } else if constexpr (std::is_same_v<T, double>) {
+            return scalar<double>(node, what, "a number");
+          } else if constexpr (std::is_same_v<T, bool>) {
+            return scalar<bool>(node, what, "true or false");
+          } else if constexpr (std::is_same_v<T, std::string>) {
+            return scalar<std::string>(node, what, "text");
+          } else {
+            if (!node.IsSequence()) fail(node, what + " must be a list of whole numbers");
+            std::vector<std::int64_t> v;
+            for (const auto& item : node) {
+              v.push_back(scalar<std::int64_t>(item, what + " item", "a whole number"));
+            }
+            return v;
+          }
+        },
+        like);
+  }
+
+  TestSpec test(const YAML::Node& node, const Rubric& r) const {
+    check_map(node, {"name", "case", "args", "seed", "points", "compare", "timing", "limits",
+                     "visibility"},
+              "a test");
+    TestSpec t;
+    t.line = node.Mark().line + 1;
+    if (!node["name"]) fail(node, "a test needs a name");
+    t.name = scalar<std::string>(node["name"], "name", "text");
+    const std::string ctx = "test '" + t.name + "'";
+    if (!node["case"]) fail(node, ctx + " needs a case");
+    if (!node["points"]) fail(node, ctx + " needs points");
+    t.case_name = scalar<std::string>(node["case"], "case", "text");
+    const CaseDef* def = catalog_.find(t.case_name);
+    if (!def) {
+      std::string known;
+      for (const auto& n : catalog_.names()) {
+        if (n.starts_with(r.assignment + ".")) known += (known.empty() ? "" : ", ") + n;
+      }
+      fail(node["case"], "unknown case '" + t.case_name + "' in " + ctx + "; the cases of " +
+                             r.assignment + " are: " + known);
+    }
+    for (const auto& [name, a] : def->args) t.args[name] = a.default_value;
+    if (node["args"]) {
+      std::set<std::string> allowed;
+      for (const auto& [name, a] : def->args) allowed.insert(name);
+      check_map(node["args"], allowed, "args of " + ctx + " (case " + t.case_name + ")");
+      for (const auto& kv : node["args"]) {
+        const std::string key = kv.first.Scalar();
+        t.args[key] = arg(kv.second, def->args.at(key).default_value, ctx + " args." + key);
+      }
+    }
+    if (node["seed"]) t.seed = scalar<std::uint64_t>(node["seed"], ctx + " seed", "a whole number");
+    t.points = positive(node["points"], ctx + " points");
+    if (node["compare"]) {
+      check_map(node["compare"], {"rtol", "atol"}, ctx + " compare");
+      if (node["compare"]["rtol"]) {
+        t.compare.rtol = scalar<double>(node["compare"]["rtol"], ctx + " rtol", "a number");
+      }
+      if (node["compare"]["atol"]) {
+        t.compare.atol = scalar<double>(node["compare"]["atol"], ctx + " atol", "a number");
+      }
+      if (t.compare.rtol < 0 || t.compare.atol < 0) {
+        fail(node["compare"], ctx + " tolerances must not be negative");
+      }
+    }
+    if (node["timing"]) {
+      check_map(node["timing"], {"max_ratio_to_reference", "repeats"}, ctx + " timing");
+      TimingSpec ts;
+      if (node["timing"]["max_ratio_to_reference"]) {
+        ts.max_ratio_to_reference =
+            positive(node["timing"]["max_ratio_to_reference"], ctx + " max_ratio_to_reference");
+      }
+      if (node["timing"]["repeats"]) {
+        ts.repeats = static_cast<int>(positive(node["timing"]["repeats"], ctx + " repeats"));
+      }
+      t.timing = ts;
+    }
+    t.limits = node["limits"] ? limits(node["limits"], r.limits, ctx + " limits") : r.limits;
+    if (node["visibility"]) {
+      std::string v = scalar<std::string>(node["visibility"], ctx + " visibility", "text");
+      if (v == "visible") t.visibility = Visibility::visible;
+      else if (v == "hidden") t.visibility = Visibility::hidden;
+      else if (v == "after_due_date") t.visibility = Visibility::after_due_date;
+      else if (v == "after_published") t.visibility = Visibility::after_published;
+      else fail(node["visibility"], ctx + " visibility must be visible, hidden, after_due_date "
+                                          "or after_published, found '" + v + "'");
+    }
+    return t;
+  }
+
+  Rubric rubric(const YAML::Node& root) const {
+    check_map(root, {"assignment", "title", "submission", "limits", "build", "tests"},
+              "the rubric");
+    for (const char* key : {"assignment", "submission", "tests"}) {
+      if (!root[key]) fail(root, std::string("the rubric needs '") + key + "'");
+    }
+    Rubric r;
+    r.path = path_;
+    r.assignment = scalar<std::string>(root["assignment"], "assignment", "text");
+    r.title = root["title"] ? scalar<std::string>(root["title"], "title", "text") : r.assignment;
+    check_map(root["submission"], {"files"}, "submission");
+    const YAML::Node files = root["submission"]["files"];
+    if (!files || !files.IsSequence() || files.size() == 0) {
+      fail(root["submission"], "submission.files must list at least one file");
+    }
+    for (const auto& f : files) {
+      std::string name = scalar<std::string>(f, "submission.files item", "a file name");
+      if (name.empty() || name.find('/') != std::string::npos || name.starts_with(".")) {
+        fail(f, "submission file '" + name + "' must be a plain file name (no folders)");
+      }
+      r.files.push_back(name);
+    }
+    r.build.wall_s = 60;
+    r.build.memory_mb = 2048;
+    r.build.output_kb = 64;
+    r.build.file_mb = 64;
+    if (root["limits"]) r.limits = limits(root["limits"], r.limits, "limits");
+    if (root["build"]) r.build = limits(root["build"], r.build, "build");
+    if (!root["tests"].IsSequence() || root["tests"].size() == 0) {
+      fail(root["tests"], "tests must be a list with at least one test");
+    }
+    std::set<std::string> names;
+    for (const auto& node : root["tests"]) {
+      TestSpec t = test(node, r);
+      if (!names.insert(t.name).second) fail(node["name"], "duplicate test name '" + t.name + "'");
+      if (!t.case_name.starts_with(r.assignment + ".")) {
+        fail(node["case"], "case '" + t.case_name + "' belongs to another assignment than '" +
+                               r.assignment + "'");
+      }
+      r.tests.push_back(std::move(t));
+    }
+    return r;
+  }
+
+ private:
+  std::string path_;
+  const CaseCatalog& catalog_;
+};
+
+}  // namespace
+
+const char* to_string(Visibility v) {
+  switch (v) {
+    case Visibility::visible: return "visible";
+    case Visibility::hidden: return "hidden";
+    case Visibility::after_due_date: return "after_due_date";
+    case Visibility::after_published: return "after_published";
+  }
+  return "visible";
+}
+
+double Rubric::total_points() const {
+  double sum = 0;
+  for (const auto& t : tests) sum += t.points;
+  return sum;
+}
+
+Rubric parse_rubric(const std::string& yaml_text, const std::string& path,
+                    const CaseCatalog& catalog) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    throw RubricError(path + ":" + std::to_string(e.mark.line + 1) + ":" +
+                      std::to_string(e.mark.column + 1) + ": not valid YAML: " + e.msg);
+  }
+  return Parser(path, catalog).rubric(root);
+}
+
+Rubric load_rubric(const std::string& path, const CaseCatalog& catalog) {
+  std::ifstream in(path);
+  if (!in) {
+    throw RubricError(path + ": cannot read the rubric (does the file exist? pass --rubric FILE)");
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_rubric(ss.str(), path, catalog);
+}
+
+}  // namespace pg::grader

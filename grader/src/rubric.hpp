@@ -1,0 +1,73 @@
+// A rubric as plain data, and the loader that validates a YAML file into it.
+// Not scoring (score.cpp) and not the cases' inputs (cases/): a rubric only names them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "sandbox.hpp"
+
+namespace pg::grader {
+
+class CaseCatalog;
+
+// A rubric that cannot be used; what() reads "file:line:column: what is wrong".
+class RubricError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class Visibility { visible, hidden, after_due_date, after_published };
+const char* to_string(Visibility v);
+
+// A case argument from the rubric's `args:` map.
+using ArgValue = std::variant<std::int64_t, double, bool, std::string, std::vector<std::int64_t>>;
+using Args = std::map<std::string, ArgValue>;
+
+struct CompareSpec {
+  double rtol = 1e-9;
+  double atol = 1e-12;
+};
+
+struct TimingSpec {
+  double max_ratio_to_reference = 3.0;  // student time / reference time, both measured here
+  int repeats = 3;                      // the fastest of `repeats` runs counts, for each side
+};
+
+struct TestSpec {
+  std::string name;
+  std::string case_name;
+  Args args;  // every argument of the case, defaults filled in
+  std::uint64_t seed = 0;
+  double points = 0;
+  CompareSpec compare;
+  std::optional<TimingSpec> timing;
+  Limits limits;
+  Visibility visibility = Visibility::visible;
+  int line = 0;  // where the test starts in the rubric file
+};
+
+struct Rubric {
+  std::string path;
+  std::string assignment;
+  std::string title;
+  std::vector<std::string> files;  // what a student hands in, relative to assignments/<name>/
+  Limits limits;                   // defaults for every test
+  Limits build;                    // compiling and linking a submission
+  std::vector<TestSpec> tests;
+
+  double total_points() const;
+};
+
+// Reads and validates a rubric: unknown or duplicate keys, duplicate test names, unknown cases or
+// case arguments, wrong types, non-positive points or limits are RubricErrors with line and column.
+Rubric load_rubric(const std::string& path, const CaseCatalog& catalog);
+Rubric parse_rubric(const std::string& yaml_text, const std::string& path_for_messages,
+                    const CaseCatalog& catalog);
+
+}  // namespace pg::grader

@@ -1,0 +1,354 @@
+// fork/exec into bubblewrap with rlimits and an unprivileged uid; pipes; kill and reap.
+// Not the protocol (session.cpp): this file only starts, watches and ends processes.
+#include "sandbox.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+namespace pg::grader {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+void close_fd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+void make_pipe(int fds[2]) {
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    throw std::runtime_error(std::string("pipe2 failed: ") + std::strerror(errno));
+  }
+}
+
+// the environment a sandboxed process gets: nothing of the grader's but a few knobs
+std::vector<std::string> sandbox_env() {
+  std::vector<std::string> env = {"PATH=/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8",
+                                  "OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1"};
+  for (const char* keep : {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"}) {
+    if (const char* v = std::getenv(keep)) env.push_back(std::string(keep) + "=" + v);
+  }
+  return env;
+}
+
+// a path inside the sandbox, as the host sees it (for rlimits-only mode)
+std::string host_path(const SandboxConfig& c, const std::string& inside) {
+  for (const Mount& m : c.mounts) {
+    if (inside == m.inside) return m.host;
+    if (inside.starts_with(m.inside + "/")) return m.host + inside.substr(m.inside.size());
+  }
+  return inside;
+}
+
+std::vector<std::string> full_argv(const SandboxPolicy& p, const SandboxConfig& c) {
+  std::vector<std::string> a;
+  if (!p.use_bwrap) {
+    for (const auto& arg : c.argv) a.push_back(arg.starts_with("/") ? host_path(c, arg) : arg);
+    return a;
+  }
+  a = {p.bwrap, "--unshare-all", "--die-with-parent", "--new-session",
+       "--ro-bind", "/usr", "/usr",
+       "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
+       "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/sbin", "/sbin",
+       "--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
+       "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
+       "--proc", "/proc",
+       "--size", "67108864", "--tmpfs", "/tmp"};
+  if (c.with_dev) {
+    a.insert(a.end(), {"--dev", "/dev"});
+  }
+  for (const Mount& m : c.mounts) {
+    a.insert(a.end(), {m.writable ? "--bind" : "--ro-bind", m.host, m.inside});
+  }
+  a.insert(a.end(), {"--chdir", c.workdir, "--"});
+  a.insert(a.end(), c.argv.begin(), c.argv.end());
+  return a;
+}
+
+void set_limit(int resource, rlim_t value) {
+  struct rlimit r{value, value};
+  ::setrlimit(resource, &r);
+}
+
+// runs in the forked child: only async-signal-safe calls from here to exec
+[[noreturn]] void exec_child(const SandboxPolicy& p, const SandboxConfig& c, char* const argv[],
+                             char* const envp[], const char* host_workdir, int log_w, int req_r,
+                             int resp_w, int err_w) {
+  ::setpgid(0, 0);
+  // move every fd we keep above 100 first, so the dup2s below cannot clobber one another
+  int devnull = ::open("/dev/null", O_RDONLY);
+  int keep[5] = {devnull, log_w, req_r, resp_w, err_w};
+  for (int& fd : keep) {
+    if (fd >= 0) fd = ::fcntl(fd, F_DUPFD, 100);
+  }
+  ::dup2(keep[0], 0);
+  ::dup2(keep[1], 1);
+  ::dup2(keep[1], 2);
+  if (keep[2] >= 0) ::dup2(keep[2], 3);
+  if (keep[3] >= 0) ::dup2(keep[3], 4);
+  ::dup2(keep[4], 5);
+  ::fcntl(5, F_SETFD, FD_CLOEXEC);
+  ::syscall(SYS_close_range, 6U, ~0U, 0U);
+
+  const Limits& l = c.limits;
+  double cpu = l.cpu_s > 0 ? l.cpu_s : l.wall_s + 1;
+  set_limit(RLIMIT_CPU, static_cast<rlim_t>(std::ceil(cpu)));
+  set_limit(RLIMIT_AS, static_cast<rlim_t>(l.memory_mb) << 20);
+  set_limit(RLIMIT_FSIZE, static_cast<rlim_t>(l.file_mb) << 20);
+  set_limit(RLIMIT_STACK, static_cast<rlim_t>(l.stack_mb) << 20);
+  set_limit(RLIMIT_CORE, 0);
+  set_limit(RLIMIT_NOFILE, static_cast<rlim_t>(l.max_files));
+  if (p.uid >= 0) {
+    // a uid of its own: the process count limit then counts only this sandbox's processes
+    set_limit(RLIMIT_NPROC, static_cast<rlim_t>(l.max_procs));
+    gid_t gid = static_cast<gid_t>(p.uid);
+    if (::setgroups(0, nullptr) != 0 || ::setresgid(gid, gid, gid) != 0 ||
+        ::setresuid(p.uid, p.uid, p.uid) != 0) {
+      int e = errno;
+      (void)!::write(5, &e, sizeof e);
+      ::_exit(127);
+    }
+  }
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  if (!p.use_bwrap && ::chdir(host_workdir) != 0) {
+    int e = errno;
+    (void)!::write(5, &e, sizeof e);
+    ::_exit(127);
+  }
+  ::execve(argv[0], argv, envp);
+  int e = errno;
+  (void)!::write(5, &e, sizeof e);
+  ::_exit(127);
+}
+
+int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+
+}  // namespace
+
+std::string SandboxPolicy::describe() const {
+  std::string s = use_bwrap ? "bubblewrap (no network, read-only system, private /tmp) + rlimits"
+                            : "rlimits only (bubblewrap unavailable)";
+  s += uid >= 0 ? ", uid " + std::to_string(uid) : ", the grader's own uid";
+  return s;
+}
+
+SandboxPolicy detect_sandbox(int slot, int base_uid) {
+  SandboxPolicy p;
+  if (::geteuid() == 0) p.uid = base_uid + slot;
+  for (const char* candidate : {"/usr/bin/bwrap", "/bin/bwrap"}) {
+    if (::access(candidate, X_OK) == 0) {
+      p.bwrap = candidate;
+      break;
+    }
+  }
+  if (!p.bwrap.empty() && !std::getenv("PIXELGRAD_NO_BWRAP")) {
+    // a trivial sandbox proves that namespaces work here (they may be off in a container)
+    p.use_bwrap = true;
+    SandboxConfig probe;
+    probe.argv = {"/usr/bin/true"};
+    probe.limits.wall_s = 10;
+    try {
+      RunResult r = run_to_end(p, probe);
+      p.use_bwrap = r.status.exited && r.status.code == 0;
+    } catch (const std::exception&) {
+      p.use_bwrap = false;
+    }
+  }
+  return p;
+}
+
+Child& Child::operator=(Child&& o) noexcept {
+  if (this != &o) {
+    this->~Child();
+    pid_ = std::exchange(o.pid_, -1);
+    request_fd_ = std::exchange(o.request_fd_, -1);
+    response_fd_ = std::exchange(o.response_fd_, -1);
+    log_fd_ = std::exchange(o.log_fd_, -1);
+    reaped_ = o.reaped_;
+    bwrap_ = o.bwrap_;
+    status_ = o.status_;
+  }
+  return *this;
+}
+
+Child::~Child() {
+  if (pid_ > 0 && !reaped_) {
+    kill();
+    wait();
+  }
+  close_fd(request_fd_);
+  close_fd(response_fd_);
+  close_fd(log_fd_);
+  pid_ = -1;
+}
+
+void Child::close_request() { close_fd(request_fd_); }
+
+void Child::kill() {
+  if (pid_ <= 0 || reaped_) return;
+  ::kill(-pid_, SIGKILL);
+  ::kill(pid_, SIGKILL);
+}
+
+ExitStatus Child::wait() {
+  if (pid_ <= 0 || reaped_) return status_;
+  int st = 0;
+  struct rusage ru{};
+  while (::wait4(pid_, &st, 0, &ru) < 0 && errno == EINTR) {
+  }
+  reaped_ = true;
+  status_.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                  static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+  status_.max_rss_kb = ru.ru_maxrss;
+  if (WIFSIGNALED(st)) {
+    status_.signal = WTERMSIG(st);
+  } else {
+    int code = WEXITSTATUS(st);
+    // bubblewrap reports a command killed by signal s as exit status 128 + s
+    if (bwrap_ && code > 128 && code < 128 + 65) {
+      status_.signal = code - 128;
+    } else {
+      status_.exited = true;
+      status_.code = code;
+    }
+  }
+  return status_;
+}
+
+Child spawn(const SandboxPolicy& policy, const SandboxConfig& config) {
+  std::vector<std::string> args = full_argv(policy, config);
+  std::vector<std::string> env = sandbox_env();
+  std::vector<char*> argv, envp;
+  for (auto& s : args) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  for (auto& s : env) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::string workdir = host_path(config, config.workdir);
+
+  int log[2], req[2] = {-1, -1}, resp[2] = {-1, -1}, err[2];
+  make_pipe(log);
+  make_pipe(err);
+  if (config.protocol_pipes) {
+    make_pipe(req);
+    make_pipe(resp);
+  }
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+  if (pid == 0) {
+    exec_child(policy, config, argv.data(), envp.data(), workdir.c_str(), log[1], req[0], resp[1],
+               err[1]);
+  }
+  ::close(log[1]);
+  ::close(err[1]);
+  if (config.protocol_pipes) {
+    ::close(req[0]);
+    ::close(resp[1]);
+  }
+  Child child;
+  child.pid_ = pid;
+  child.bwrap_ = policy.use_bwrap;
+  child.log_fd_ = log[0];
+  child.request_fd_ = req[1];
+  child.response_fd_ = resp[0];
+  // the error pipe closes on a successful exec; 4 bytes mean exec (or setuid) failed
+  int e = 0;
+  ssize_t n;
+  while ((n = ::read(err[0], &e, sizeof e)) < 0 && errno == EINTR) {
+  }
+  ::close(err[0]);
+  if (n == static_cast<ssize_t>(sizeof e)) {
+    child.wait();
+    throw std::runtime_error("cannot start " + args[0] + ": " + std::strerror(e));
+  }
+  // a peer that dies must not kill the grader with SIGPIPE
+  ::signal(SIGPIPE, SIG_IGN);
+  return child;
+}
+
+RunResult run_to_end(const SandboxPolicy& policy, const SandboxConfig& config) {
+  RunResult r;
+  auto start = Clock::now();
+  auto deadline = start + std::chrono::duration<double>(config.limits.wall_s);
+  Child child = spawn(policy, config);
+  child.close_request();
+  int pidfd = pidfd_open(child.pid());
+  const std::size_t cap = static_cast<std::size_t>(config.limits.output_kb) * 1024;
+  bool log_open = true, exited = false;
+  char buf[65536];
+  while (!exited || log_open) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) {
+      r.timed_out = true;
+      child.kill();
+      break;
+    }
+    struct pollfd fds[2] = {{log_open ? child.log_fd() : -1, POLLIN, 0}, {pidfd, POLLIN, 0}};
+    int k = ::poll(fds, 2, static_cast<int>(std::min<long>(left.count(), 1000)));
+    if (k < 0 && errno != EINTR) break;
+    if (fds[0].revents) {
+      ssize_t got = ::read(child.log_fd(), buf, sizeof buf);
+      if (got <= 0) {
+        log_open = false;
+      } else if (r.output.size() < cap) {
+        r.output.append(buf, std::min(static_cast<std::size_t>(got), cap - r.output.size()));
+        if (r.output.size() == cap) r.output_truncated = true;
+      } else {
+        r.output_truncated = true;
+      }
+    }
+    if (fds[1].revents) exited = true;
+    if (pidfd < 0) exited = true;  // no pidfd: fall back to waiting after the log closes
+  }
+  if (pidfd >= 0) ::close(pidfd);
+  r.status = child.wait();
+  r.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+  return r;
+}
+
+void hand_over(const SandboxPolicy& policy, const std::string& path) {
+  if (policy.uid < 0) return;
+  auto own = [&](const fs::path& p) {
+    if (::lchown(p.c_str(), static_cast<uid_t>(policy.uid), static_cast<gid_t>(policy.uid)) != 0) {
+      throw std::runtime_error("cannot hand " + p.string() + " to uid " +
+                               std::to_string(policy.uid) + ": " + std::strerror(errno));
+    }
+  };
+  own(path);
+  for (const auto& e : fs::recursive_directory_iterator(path)) own(e.path());
+}
+
+std::string signal_name(int sig) {
+  switch (sig) {
+    case SIGSEGV: return "SIGSEGV (segmentation fault: an invalid memory access)";
+    case SIGABRT: return "SIGABRT (abort: a failed assertion or an uncaught exception)";
+    case SIGFPE: return "SIGFPE (arithmetic error, e.g. integer division by zero)";
+    case SIGBUS: return "SIGBUS (bus error: a misaligned or unmapped memory access)";
+    case SIGILL: return "SIGILL (illegal instruction)";
+    case SIGKILL: return "SIGKILL (killed)";
+    case SIGXCPU: return "SIGXCPU (CPU time limit)";
+    case SIGXFSZ: return "SIGXFSZ (file size limit)";
+    case SIGPIPE: return "SIGPIPE (wrote to a closed pipe)";
+    default: return "signal " + std::to_string(sig) + " (" + ::strsignal(sig) + ")";
+  }
+}
+
+}  // namespace pg::grader

@@ -1,0 +1,107 @@
+// Starting untrusted processes (compilers, runners) in a sandbox: bubblewrap namespaces when it
+// works here, always rlimits, an unprivileged uid when the grader is root, a wall-clock kill.
+// Not the protocol spoken with a runner (session.hpp) and not what a verdict means (grade.cpp).
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pg::grader {
+
+struct Limits {
+  double wall_s = 10;      // wall clock, from start to the end of the last answer
+  double cpu_s = 0;        // RLIMIT_CPU, soft = hard; 0 means wall_s + 1
+  long memory_mb = 1024;   // RLIMIT_AS
+  long output_kb = 64;     // stdout + stderr kept; more than this is output_limit
+  long file_mb = 16;       // RLIMIT_FSIZE: the largest file it may write
+  long stack_mb = 64;      // RLIMIT_STACK
+  long max_procs = 32;     // RLIMIT_NPROC, enforced when the process runs under its own uid
+  long max_files = 64;     // RLIMIT_NOFILE
+};
+
+// A host folder visible inside the sandbox at `inside` (read-only unless writable).
+struct Mount {
+  std::string host;
+  std::string inside;
+  bool writable = false;
+};
+
+struct SandboxConfig {
+  std::vector<std::string> argv;  // argv[0] is a path inside the sandbox
+  std::vector<Mount> mounts;
+  std::string workdir = "/tmp";   // inside the sandbox
+  Limits limits;
+  bool with_dev = true;           // a minimal /dev (null, zero, urandom...); off for compilers
+  bool protocol_pipes = false;    // fds 3 (requests in) and 4 (answers out)
+};
+
+// How processes are isolated on this machine, decided once per grader.
+struct SandboxPolicy {
+  bool use_bwrap = false;
+  std::string bwrap;   // path of the bwrap binary
+  int uid = -1;        // run as this uid/gid (only when the grader is root); -1 keeps ours
+  std::string describe() const;  // one line for reports: what isolation is in force
+};
+
+// bwrap if it starts a trivial sandbox here (else rlimits only); as root, uid = base_uid + slot,
+// so that concurrent jobs never share a process count.
+SandboxPolicy detect_sandbox(int slot = 0, int base_uid = 61000);
+
+struct ExitStatus {
+  bool exited = false;  // normal exit with `code`
+  int code = 0;
+  int signal = 0;       // the signal that ended it, when !exited
+  double cpu_s = 0;     // user + system
+  long max_rss_kb = 0;
+};
+
+// A started sandboxed process and the grader's ends of its pipes.
+class Child {
+ public:
+  Child() = default;
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  Child(Child&& other) noexcept { *this = std::move(other); }
+  Child& operator=(Child&& other) noexcept;
+  ~Child();
+
+  pid_t pid() const { return pid_; }
+  int request_fd() const { return request_fd_; }   // write: the child's fd 3
+  int response_fd() const { return response_fd_; } // read: the child's fd 4
+  int log_fd() const { return log_fd_; }           // read: the child's stdout and stderr
+  void close_request();  // the child sees end of file on fd 3
+  void kill();           // SIGKILL to its whole process group (the sandbox goes with it)
+  ExitStatus wait();     // blocks until it has exited; idempotent
+
+ private:
+  friend Child spawn(const SandboxPolicy&, const SandboxConfig&);
+  pid_t pid_ = -1;
+  int request_fd_ = -1, response_fd_ = -1, log_fd_ = -1;
+  bool reaped_ = false;
+  bool bwrap_ = false;
+  ExitStatus status_;
+};
+
+// Starts argv in the sandbox. Throws std::runtime_error if it cannot start at all.
+Child spawn(const SandboxPolicy& policy, const SandboxConfig& config);
+
+// For compilers and linkers: run to the end, keep the first limits.output_kb of output.
+struct RunResult {
+  ExitStatus status;
+  bool timed_out = false;
+  bool output_truncated = false;
+  double wall_s = 0;
+  std::string output;
+};
+RunResult run_to_end(const SandboxPolicy& policy, const SandboxConfig& config);
+
+// Gives a folder to the sandbox's uid (recursively), so that it can write there.
+void hand_over(const SandboxPolicy& policy, const std::string& path);
+
+// "SIGSEGV (segmentation fault)" and the like.
+std::string signal_name(int sig);
+
+}  // namespace pg::grader

@@ -1,0 +1,136 @@
+// One poll loop per request: write the request, read the answer, drain stdout/stderr, watch the
+// clock. The runner is untrusted, so every read is bounded and every wait has a deadline.
+// Not the sandbox set-up (sandbox.cpp).
+#include "session.hpp"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace pg::grader {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+// no answer of any case is near this; a runner announcing more is lying or broken
+constexpr std::uint64_t kMaxAnswer = std::uint64_t{1} << 31;
+
+}  // namespace
+
+RunnerSession::RunnerSession(const SandboxPolicy& policy, SandboxConfig config)
+    : config_(std::move(config)) {
+  config_.protocol_pipes = true;
+  child_ = spawn(policy, config_);
+  set_deadline_from_now(config_.limits.wall_s);
+}
+
+void RunnerSession::set_deadline_from_now(double seconds) {
+  deadline_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(seconds));
+}
+
+Exchange RunnerSession::fail(Exchange::Status s, std::string detail) {
+  Exchange e;
+  e.status = s;
+  e.detail = std::move(detail);
+  child_.kill();
+  e.exit = child_.wait();
+  alive_ = false;
+  // whatever it printed before dying is still worth showing
+  bool over = false;
+  drain_output(over);
+  return e;
+}
+
+void RunnerSession::drain_output(bool& over_limit) {
+  const std::size_t cap = static_cast<std::size_t>(config_.limits.output_kb) * 1024;
+  char buf[65536];
+  for (;;) {
+    struct pollfd p{child_.log_fd(), POLLIN, 0};
+    if (::poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP))) return;
+    ssize_t got = ::read(child_.log_fd(), buf, sizeof buf);
+    if (got <= 0) return;
+    std::size_t room = cap > output_.size() ? cap - output_.size() : 0;
+    output_.append(buf, std::min(room, static_cast<std::size_t>(got)));
+    if (static_cast<std::size_t>(got) > room) {
+      output_truncated_ = true;
+      over_limit = true;
+      return;
+    }
+  }
+}
+
+Exchange RunnerSession::request(const wire::Message& m) {
+  if (!alive_) return fail(Exchange::Status::died);
+  const std::string frame = wire::encode(m);
+  std::size_t sent = 0;
+  std::string header, payload;
+  std::uint64_t want = 0;  // payload bytes expected, once the header is in
+  const auto start = Clock::now();
+  char buf[1 << 16];
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
+    if (left.count() <= 0) return fail(Exchange::Status::timeout);
+    struct pollfd fds[3] = {
+        {sent < frame.size() ? child_.request_fd() : -1, POLLOUT, 0},
+        {child_.response_fd(), POLLIN, 0},
+        {child_.log_fd(), POLLIN, 0},
+    };
+    int k = ::poll(fds, 3, static_cast<int>(std::min<long>(left.count(), 1000)));
+    if (k < 0 && errno != EINTR) return fail(Exchange::Status::died, std::strerror(errno));
+    if (k <= 0) continue;
+    if (fds[2].revents) {
+      bool over = false;
+      drain_output(over);
+      if (over) return fail(Exchange::Status::output_limit);
+    }
+    if (fds[0].revents & (POLLERR | POLLHUP)) return fail(Exchange::Status::died);
+    if (fds[0].revents & POLLOUT) {
+      ssize_t n = ::write(child_.request_fd(), frame.data() + sent,
+                          std::min<std::size_t>(frame.size() - sent, 1 << 20));
+      if (n < 0 && errno != EAGAIN && errno != EINTR) return fail(Exchange::Status::died);
+      if (n > 0) sent += static_cast<std::size_t>(n);
+    }
+    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+      std::size_t need = header.size() < wire::kHeaderBytes ? wire::kHeaderBytes - header.size()
+                                                            : want - payload.size();
+      ssize_t n = ::read(child_.response_fd(), buf, std::min(sizeof buf, need));
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      if (n <= 0) return fail(Exchange::Status::died);
+      if (header.size() < wire::kHeaderBytes) {
+        header.append(buf, static_cast<std::size_t>(n));
+        if (header.size() == wire::kHeaderBytes) {
+          try {
+            want = wire::payload_length(header.data(), kMaxAnswer);
+          } catch (const wire::ProtocolError& e) {
+            return fail(Exchange::Status::bad_answer, e.what());
+          }
+          payload.reserve(want);
+        }
+      } else {
+        payload.append(buf, static_cast<std::size_t>(n));
+      }
+      if (header.size() == wire::kHeaderBytes && payload.size() == want) {
+        if (sent < frame.size()) {
+          return fail(Exchange::Status::bad_answer, "answered before reading the whole request");
+        }
+        Exchange e;
+        e.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        try {
+          e.reply = wire::decode(payload.data(), payload.size());
+        } catch (const wire::ProtocolError& err) {
+          return fail(Exchange::Status::bad_answer, err.what());
+        }
+        e.status = Exchange::Status::answered;
+        bool over = false;
+        drain_output(over);
+        if (over) return fail(Exchange::Status::output_limit);
+        return e;
+      }
+    }
+  }
+}
+
+}  // namespace pg::grader

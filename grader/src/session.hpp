@@ -1,0 +1,55 @@
+// A conversation with one runner process: send a request frame, wait for its answer within the
+// deadline while draining (and capping) the runner's stdout/stderr, and say how it ended.
+// Not what the answers mean: the grading stage turns an Exchange into a verdict.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "sandbox.hpp"
+#include "wire.hpp"
+
+namespace pg::grader {
+
+struct Exchange {
+  enum class Status {
+    answered,      // `reply` holds the runner's answer
+    died,          // the runner ended before answering: see `exit`
+    timeout,       // the deadline passed (the runner has been killed)
+    output_limit,  // it printed more than the limit (the runner has been killed)
+    bad_answer,    // the answer was not a valid frame (the runner has been killed)
+  };
+  Status status = Status::died;
+  wire::Message reply;
+  double seconds = 0;  // from the first byte sent to the last byte received, measured here
+  ExitStatus exit;     // when died/timeout/output_limit/bad_answer
+  std::string detail;  // what was wrong with a bad answer
+};
+
+class RunnerSession {
+ public:
+  // Starts `runner` (a path inside the sandbox) with the protocol pipes.
+  RunnerSession(const SandboxPolicy& policy, SandboxConfig config);
+
+  // Everything this call may take must fit before the session's deadline.
+  Exchange request(const wire::Message& m);
+  void set_deadline_from_now(double seconds);
+  // The runner's stdout + stderr so far (at most limits.output_kb).
+  const std::string& output() const { return output_; }
+  bool output_truncated() const { return output_truncated_; }
+  bool alive() const { return alive_; }
+  const Limits& limits() const { return config_.limits; }
+
+ private:
+  Exchange fail(Exchange::Status s, std::string detail = "");
+  void drain_output(bool& over_limit);
+
+  SandboxConfig config_;
+  Child child_;
+  std::chrono::steady_clock::time_point deadline_;
+  std::string output_;
+  bool output_truncated_ = false;
+  bool alive_ = true;
+};
+
+}  // namespace pg::grader

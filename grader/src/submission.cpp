@@ -1,0 +1,140 @@
+// Copying a submission's files out of a folder or a zip: no links, no device files, no "..", no
+// absolute paths, bounded entry count and size. Not unpacking the whole archive: only the named
+// files are ever written.
+#include "submission.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <filesystem>
+#include <fstream>
+#include <algorithm>
+#include <map>
+#include <memory>
+
+namespace pg::grader {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+void write_file(const fs::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw SubmissionError("cannot write " + path.string());
+}
+
+void from_folder(const fs::path& dir, const std::vector<std::string>& files, const fs::path& dest,
+                 const SubmissionLimits& limits) {
+  for (const auto& name : files) {
+    fs::path src = dir / name;
+    std::error_code ec;
+    auto st = fs::symlink_status(src, ec);
+    if (ec || !fs::exists(st)) {
+      throw SubmissionError("the submission has no " + name + " (looked for " + src.string() +
+                            "); hand in the file the assignment names, at the top of the folder");
+    }
+    if (!fs::is_regular_file(st)) {
+      throw SubmissionError(src.string() + " is not a regular file (links and folders are not "
+                            "accepted)");
+    }
+    if (static_cast<long>(fs::file_size(src)) > limits.max_file_bytes) {
+      throw SubmissionError(src.string() + " is larger than " +
+                            std::to_string(limits.max_file_bytes >> 10) + " KiB");
+    }
+    fs::copy_file(src, dest / name, fs::copy_options::overwrite_existing);
+  }
+}
+
+void from_zip(const fs::path& zip, const std::vector<std::string>& files, const fs::path& dest,
+              const SubmissionLimits& limits) {
+  std::unique_ptr<archive, decltype(&archive_read_free)> a(archive_read_new(), archive_read_free);
+  archive_read_support_format_zip(a.get());
+  if (archive_read_open_filename(a.get(), zip.c_str(), 1 << 16) != ARCHIVE_OK) {
+    throw SubmissionError(zip.string() + " is not a readable zip archive: " +
+                          archive_error_string(a.get()));
+  }
+  std::map<std::string, std::vector<std::string>> found;  // file name -> contents of each match
+  long entries = 0, total = 0;
+  archive_entry* e;
+  int rc;
+  while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK) {
+    if (++entries > limits.max_entries) {
+      throw SubmissionError(zip.string() + " has more than " + std::to_string(limits.max_entries) +
+                            " entries");
+    }
+    const std::string path = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
+    if (path.empty() || path.starts_with("/") || path.find("..") != std::string::npos ||
+        path.find('\\') != std::string::npos) {
+      throw SubmissionError(zip.string() + " holds an unsafe path '" + path +
+                            "' (absolute, or with ..): make the zip from inside your folder");
+    }
+    const auto type = archive_entry_filetype(e);
+    if (type == AE_IFDIR) continue;
+    if (type != AE_IFREG || archive_entry_hardlink(e) || archive_entry_symlink(e)) {
+      throw SubmissionError(zip.string() + " holds '" + path +
+                            "', which is a link or a special file; only plain files are accepted");
+    }
+    fs::path p(path);
+    const std::string base = p.filename().string();
+    const bool wanted = std::find(files.begin(), files.end(), base) != files.end() &&
+                        std::distance(p.begin(), p.end()) <= 2;
+    if (!wanted) continue;
+    const la_int64_t size = archive_entry_size(e);
+    if (size > limits.max_file_bytes) {
+      throw SubmissionError(path + " in " + zip.string() + " is larger than " +
+                            std::to_string(limits.max_file_bytes >> 10) + " KiB");
+    }
+    std::string bytes;
+    char buf[65536];
+    la_ssize_t n;
+    while ((n = archive_read_data(a.get(), buf, sizeof buf)) > 0) {
+      total += n;
+      if (static_cast<long>(bytes.size()) + n > limits.max_file_bytes ||
+          total > limits.max_total_bytes) {
+        throw SubmissionError(path + " in " + zip.string() + " unpacks to more than allowed");
+      }
+      bytes.append(buf, static_cast<std::size_t>(n));
+    }
+    if (n < 0) {
+      throw SubmissionError(zip.string() + ": cannot read " + path + ": " +
+                            archive_error_string(a.get()));
+    }
+    found[base].push_back(std::move(bytes));
+  }
+  if (rc != ARCHIVE_EOF) {
+    throw SubmissionError(zip.string() + " is damaged: " + archive_error_string(a.get()));
+  }
+  for (const auto& name : files) {
+    auto it = found.find(name);
+    if (it == found.end()) {
+      throw SubmissionError(zip.string() + " has no " + name +
+                            "; put the file at the top of the zip (or in one folder)");
+    }
+    if (it->second.size() > 1) {
+      throw SubmissionError(zip.string() + " has " + std::to_string(it->second.size()) +
+                            " files named " + name + "; keep exactly one");
+    }
+    write_file(dest / name, it->second.front());
+  }
+}
+
+}  // namespace
+
+void collect_submission(const std::string& submission, const std::vector<std::string>& files,
+                        const std::string& dest, const SubmissionLimits& limits) {
+  fs::path src(submission);
+  std::error_code ec;
+  if (fs::is_directory(src, ec)) {
+    from_folder(src, files, dest, limits);
+  } else if (fs::is_regular_file(src, ec) && src.extension() == ".zip") {
+    from_zip(src, files, dest, limits);
+  } else if (!fs::exists(src, ec)) {
+    throw SubmissionError("the submission " + submission + " does not exist");
+  } else {
+    throw SubmissionError("the submission " + submission +
+                          " is neither a folder nor a .zip archive");
+  }
+}
+
+}  // namespace pg::grader
