@@ -11,7 +11,7 @@ PACKAGES := build-essential cmake ninja-build ccache pkg-config git \
             libbenchmark-dev libfmt-dev libyaml-cpp-dev libpng-dev zlib1g-dev \
             libarchive-dev bubblewrap dataset-fashion-mnist
 
-.PHONY: all bootstrap configure build test demo bench clean
+.PHONY: all bootstrap configure build test demo bench skeletons clean
 
 all: build
 
@@ -47,6 +47,10 @@ demo: build
 
 bench: build
 	$(BUILD_DIR)/tests/pixelgrad_bench
+
+# regenerate the student skeletons (assignments/*/*.cpp) from the reference sources
+skeletons: build
+	$(BUILD_DIR)/tools/pg-skeletonize reference assignments
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -124,7 +124,8 @@ IdxHeader read_header(GzFile& in, int want_dims) {
   if ((want_dims != 0 && ndims != want_dims) || (want_dims == 0 && ndims != 1 && ndims != 3)) {
     fail(file,
          "wrong number of dimensions: expected magic " + want + " (" + kind_of(want_dims) +
-             "), found " + hex32(h.magic) + " (" + std::to_string(ndims) + " dimensions" +
+             "), found " + hex32(h.magic) + " (" + std::to_string(ndims) +
+             (ndims == 1 ? " dimension" : " dimensions") +
              (ndims == 1 || ndims == 3 ? std::string(", an ") + kind_of(ndims) + " file" : "") +
              ")");
   }

@@ -13,6 +13,12 @@ std::string num(double v) {
   return buf;
 }
 
+std::string seconds(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3g s", v);
+  return buf;
+}
+
 namespace {
 
 std::string tolerance(const CompareSpec& tol) {

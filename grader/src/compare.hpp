@@ -19,5 +19,7 @@ std::optional<std::string> compare_outputs(const wire::Bundle& expected, const w
 
 // "1.234568e-03" style numbers for messages: enough digits to see a difference.
 std::string num(double v);
+// "0.218 s" style durations: three significant digits.
+std::string seconds(double v);
 
 }  // namespace pg::grader

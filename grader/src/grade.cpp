@@ -195,7 +195,10 @@ class Grader {
         generous.wall_s = 3600;
         generous.memory_mb = 16384;
         generous.output_kb = 1024;
-        ref_.emplace(policy_, runner_config(reference_runner_, generous));
+        // the reference runs under the next uid, so sweeping the student's leaves it alone
+        SandboxPolicy reference_policy = policy_;
+        if (reference_policy.uid >= 0) reference_policy.uid += 1;
+        ref_.emplace(reference_policy, runner_config(reference_runner_, generous));
       }
       ref_->set_deadline_from_now(600);
       Exchange l = ref_->request(load);
@@ -275,9 +278,11 @@ class Grader {
     }
     const double ratio = best_student / std::max(best_ref, 1e-9);
     r.ratio = ratio;
+    char ratio_text[32];
+    std::snprintf(ratio_text, sizeof ratio_text, "%.2f", ratio);
     const std::string times = "your fastest of " + std::to_string(t.timing->repeats) +
-                              " runs took " + num(best_student) + " s, the reference's " +
-                              num(best_ref) + " s: " + num(ratio) + " times as long";
+                              " runs took " + seconds(best_student) + ", the reference's " +
+                              seconds(best_ref) + ": " + ratio_text + " times as long";
     if (ratio > t.timing->max_ratio_to_reference) {
       r.verdict = Verdict::failed;
       r.message = "correct but too slow: " + times + ", at most " +
@@ -351,7 +356,9 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
   } catch (const std::runtime_error& e) {
     throw UsageError(e.what());
   }
-  const SandboxPolicy policy = detect_sandbox(options.slot);
+  std::optional<SlotLock> slot;
+  if (options.slot < 0) slot.emplace(SlotLock::acquire());
+  const SandboxPolicy policy = detect_sandbox(slot ? slot->slot() : options.slot);
   report.sandbox = policy.describe();
 
   WorkDir work;

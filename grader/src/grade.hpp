@@ -25,7 +25,7 @@ struct GradeOptions {
   std::string rubric_path;     // empty: <rubric dir>/<assignment>.yaml
   std::string kit_dir;         // empty: default_kit_dir()
   bool public_only = false;    // student mode: only visible tests run
-  int slot = 0;                // concurrent jobs use different slots (and sandbox uids)
+  int slot = -1;               // sandbox slot (and uid); -1 takes the lowest free one
   std::function<void(const TestResult&)> on_test;  // progress, called after each test
 };
 

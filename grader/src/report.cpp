@@ -55,8 +55,7 @@ class TextWriter : public ReportWriter {
         // the first failure in full, later ones in one line
         out << indent(detailed ? first_line(t.message) : t.message, "       ") << "\n";
         if (!detailed && !t.output.empty()) {
-          out << "       your code printed:\n" << indent(t.output.substr(0, 2000), "       | ")
-              << "\n";
+          out << "       your code printed:\n" << indent(excerpt(t.output), "       | ") << "\n";
         }
         detailed = true;
       } else if (ok && t.ratio) {
@@ -83,6 +82,16 @@ class TextWriter : public ReportWriter {
     return s;
   }
   static std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+  // the first 12 lines (at most 1200 bytes) of what a submission printed
+  static std::string excerpt(const std::string& s) {
+    std::size_t end = 0;
+    for (int line = 0; line < 12 && end != std::string::npos && end < 1200; ++line) {
+      end = s.find('\n', end == 0 ? 0 : end + 1);
+    }
+    if (end == std::string::npos && s.size() <= 1200) return s;
+    return s.substr(0, std::min<std::size_t>(end, 1200)) + "\n[... " +
+           std::to_string(s.size() - std::min<std::size_t>(end, 1200)) + " more bytes]";
+  }
   static std::string indent(const std::string& s, const std::string& prefix) {
     std::string out = prefix;
     for (char c : s) {
@@ -123,7 +132,8 @@ class JsonWriter : public ReportWriter {
         << ",\n  \"execution_time\": " << num(r.seconds) << ",\n  \"tests\": [";
     int number = 0;
     for (const auto& t : r.tests) {
-      out << (number ? "," : "") << "\n    {\"number\": " << ++number
+      ++number;
+      out << (number > 1 ? "," : "") << "\n    {\"number\": " << number
           << ", \"name\": " << json_string(t.name) << ", \"case\": " << json_string(t.case_name)
           << ", \"verdict\": \"" << to_string(t.verdict) << "\", \"score\": " << points(t.score)
           << ", \"max_score\": " << points(t.max_score) << ", \"visibility\": \""
@@ -158,8 +168,9 @@ class GradescopeWriter : public ReportWriter {
       std::string text = std::string(to_string(t.verdict));
       if (!t.message.empty()) text += ": " + t.message;
       if (!t.output.empty()) text += "\n\nYour code printed:\n" + t.output;
-      out << (number ? "," : "") << "\n    {\"name\": " << json_string(t.name)
-          << ", \"number\": \"" << ++number << "\", \"score\": " << points(t.score)
+      ++number;
+      out << (number > 1 ? "," : "") << "\n    {\"name\": " << json_string(t.name)
+          << ", \"number\": \"" << number << "\", \"score\": " << points(t.score)
           << ", \"max_score\": " << points(t.max_score) << ", \"status\": \""
           << (t.verdict == Verdict::passed ? "passed" : "failed")
           << "\", \"output\": " << json_string(text)

@@ -46,8 +46,26 @@ struct SandboxPolicy {
   std::string describe() const;  // one line for reports: what isolation is in force
 };
 
-// bwrap if it starts a trivial sandbox here (else rlimits only); as root, uid = base_uid + slot,
-// so that concurrent jobs never share a process count.
+// A numbered slot held for as long as this object lives, so that graders running at the same time
+// on one machine (batch jobs, parallel tests) never share a sandbox uid. Slots are lock files in
+// /tmp, taken with flock, released when the process ends however it ends.
+class SlotLock {
+ public:
+  static SlotLock acquire();  // the lowest free slot; throws std::runtime_error if all are taken
+  SlotLock(SlotLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)), slot_(other.slot_) {}
+  SlotLock(const SlotLock&) = delete;
+  SlotLock& operator=(const SlotLock&) = delete;
+  ~SlotLock();
+  int slot() const { return slot_; }
+
+ private:
+  SlotLock(int fd, int slot) : fd_(fd), slot_(slot) {}
+  int fd_;
+  int slot_;
+};
+
+// bwrap if it starts a trivial sandbox here (else rlimits only); as root, uid = base_uid + 2 slot,
+// so that concurrent jobs never share a process count (the next uid is the reference runner's).
 SandboxPolicy detect_sandbox(int slot = 0, int base_uid = 61000);
 
 struct ExitStatus {
@@ -75,6 +93,7 @@ class Child {
   void close_request();  // the child sees end of file on fd 3
   void kill();           // SIGKILL to its whole process group (the sandbox goes with it)
   ExitStatus wait();     // blocks until it has exited; idempotent
+  bool exits_within(double seconds);  // true once it has exited (then wait() does not block)
 
  private:
   friend Child spawn(const SandboxPolicy&, const SandboxConfig&);
@@ -97,6 +116,11 @@ struct RunResult {
   std::string output;
 };
 RunResult run_to_end(const SandboxPolicy& policy, const SandboxConfig& config);
+
+// Ends every process left under the sandbox's uid (a fork bomb's children, say) and waits until
+// none is left, so that the next sandbox starts with a process count of zero. No-op without a
+// uid of its own.
+void sweep(const SandboxPolicy& policy);
 
 // Gives a folder to the sandbox's uid (recursively), so that it can write there.
 void hand_over(const SandboxPolicy& policy, const std::string& path);

@@ -20,10 +20,16 @@ constexpr std::uint64_t kMaxAnswer = std::uint64_t{1} << 31;
 }  // namespace
 
 RunnerSession::RunnerSession(const SandboxPolicy& policy, SandboxConfig config)
-    : config_(std::move(config)) {
+    : policy_(policy), config_(std::move(config)) {
   config_.protocol_pipes = true;
-  child_ = spawn(policy, config_);
+  child_ = spawn(policy_, config_);
   set_deadline_from_now(config_.limits.wall_s);
+}
+
+RunnerSession::~RunnerSession() {
+  child_.kill();
+  child_.wait();
+  sweep(policy_);
 }
 
 void RunnerSession::set_deadline_from_now(double seconds) {
@@ -35,7 +41,9 @@ Exchange RunnerSession::fail(Exchange::Status s, std::string detail) {
   Exchange e;
   e.status = s;
   e.detail = std::move(detail);
-  child_.kill();
+  // a runner that died closes its pipes a moment before its exit status is there: wait for it,
+  // so that a segmentation fault is reported as such and not as our SIGKILL
+  if (s != Exchange::Status::died || !child_.exits_within(2.0)) child_.kill();
   e.exit = child_.wait();
   alive_ = false;
   // whatever it printed before dying is still worth showing

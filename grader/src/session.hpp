@@ -30,6 +30,10 @@ class RunnerSession {
  public:
   // Starts `runner` (a path inside the sandbox) with the protocol pipes.
   RunnerSession(const SandboxPolicy& policy, SandboxConfig config);
+  // Ends the runner and every process it left behind.
+  ~RunnerSession();
+  RunnerSession(const RunnerSession&) = delete;
+  RunnerSession& operator=(const RunnerSession&) = delete;
 
   // Everything this call may take must fit before the session's deadline.
   Exchange request(const wire::Message& m);
@@ -44,6 +48,7 @@ class RunnerSession {
   Exchange fail(Exchange::Status s, std::string detail = "");
   void drain_output(bool& over_limit);
 
+  SandboxPolicy policy_;
   SandboxConfig config_;
   Child child_;
   std::chrono::steady_clock::time_point deadline_;

@@ -199,7 +199,7 @@ TEST(idx_loader, rejects_a_labels_file_given_as_images) {
   EXPECT_THAT(error_of([&] { load_idx_images(dir / "labels"); }),
               HasSubstr((dir / "labels").string() +
                         ": wrong number of dimensions: expected magic 0x00000803 (IDX images), "
-                        "found 0x00000801 (1 dimensions, an IDX labels file)"));
+                        "found 0x00000801 (1 dimension, an IDX labels file)"));
 }
 
 TEST(idx_loader, rejects_a_wrong_number_of_dimensions) {
