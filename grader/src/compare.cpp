@@ -39,7 +39,10 @@ std::optional<std::string> compare_matrix(const std::string& name, const Mat& wa
     double err = std::abs(g - e);
     bool same_special = (std::isnan(e) && std::isnan(g)) || (std::isinf(e) && e == g);
     if (same_special) continue;
-    double excess = std::isnan(err) ? INFINITY : err - (tol.atol + tol.rtol * std::abs(e));
+    // a NaN or infinity that is not matched exactly is as wrong as can be
+    double excess = std::isnan(err) || std::isinf(err) || std::isinf(e)
+                        ? INFINITY
+                        : err - (tol.atol + tol.rtol * std::abs(e));
     if (excess > 0 || std::isnan(g)) {
       ++bad;
       if (worst < 0 || excess > worst_excess) {

@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -53,8 +54,14 @@ class Parser {
 
   double positive(const YAML::Node& node, const std::string& what) const {
     double v = scalar<double>(node, what, "a number");
-    if (!(v > 0)) fail(node, what + " must be positive, found " + node.Scalar());
+    if (!(v > 0) || !std::isfinite(v)) fail(node, what + " must be positive, found " + node.Scalar());
     return v;
+  }
+
+  long whole(const YAML::Node& node, const std::string& what) const {
+    auto v = scalar<std::int64_t>(node, what, "a whole number");
+    if (v < 1) fail(node, what + " must be at least 1, found " + node.Scalar());
+    return static_cast<long>(v);
   }
 
   Limits limits(const YAML::Node& node, Limits base, const std::string& what) const {
@@ -62,13 +69,12 @@ class Parser {
     for (const auto& kv : node) {
       const std::string key = kv.first.Scalar();
       const std::string label = what + "." + key;
-      double v = positive(kv.second, label);
-      if (key == "wall_s") base.wall_s = v;
-      if (key == "cpu_s") base.cpu_s = v;
-      if (key == "memory_mb") base.memory_mb = static_cast<long>(v);
-      if (key == "output_kb") base.output_kb = static_cast<long>(v);
-      if (key == "file_mb") base.file_mb = static_cast<long>(v);
-      if (key == "max_procs") base.max_procs = static_cast<long>(v);
+      if (key == "wall_s") base.wall_s = positive(kv.second, label);
+      if (key == "cpu_s") base.cpu_s = positive(kv.second, label);
+      if (key == "memory_mb") base.memory_mb = whole(kv.second, label);
+      if (key == "output_kb") base.output_kb = whole(kv.second, label);
+      if (key == "file_mb") base.file_mb = whole(kv.second, label);
+      if (key == "max_procs") base.max_procs = whole(kv.second, label);
     }
     return base;
   }
@@ -138,8 +144,9 @@ class Parser {
       if (node["compare"]["atol"]) {
         t.compare.atol = scalar<double>(node["compare"]["atol"], ctx + " atol", "a number");
       }
-      if (t.compare.rtol < 0 || t.compare.atol < 0) {
-        fail(node["compare"], ctx + " tolerances must not be negative");
+      if (!(t.compare.rtol >= 0) || !(t.compare.atol >= 0) || !std::isfinite(t.compare.rtol) ||
+          !std::isfinite(t.compare.atol)) {
+        fail(node["compare"], ctx + " tolerances must be finite numbers >= 0");
       }
     }
     if (node["timing"]) {

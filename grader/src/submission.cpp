@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <memory>
 
@@ -17,6 +18,11 @@ namespace pg::grader {
 namespace {
 
 namespace fs = std::filesystem;
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
 
 void write_file(const fs::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary);
@@ -127,7 +133,7 @@ void collect_submission(const std::string& submission, const std::vector<std::st
   std::error_code ec;
   if (fs::is_directory(src, ec)) {
     from_folder(src, files, dest, limits);
-  } else if (fs::is_regular_file(src, ec) && src.extension() == ".zip") {
+  } else if (fs::is_regular_file(src, ec) && lower(src.extension().string()) == ".zip") {
     from_zip(src, files, dest, limits);
   } else if (!fs::exists(src, ec)) {
     throw SubmissionError("the submission " + submission + " does not exist");

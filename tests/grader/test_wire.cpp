@@ -1,6 +1,5 @@
 // Tests of the runner protocol: every value type through encode and decode, the bundle's typed
 // accessors, and decode's refusal of malformed payloads. Not the session over pipes (session.cpp).
-#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -14,8 +13,6 @@
 
 namespace pg::wire {
 namespace {
-
-using ::testing::HasSubstr;
 
 // the payload of a frame: everything after the 12-byte header
 std::string payload_of(const std::string& frame) { return frame.substr(kHeaderBytes); }
@@ -135,8 +132,8 @@ TEST(wire_protocol, round_trips_every_type_in_one_message_in_order) {
   m.fields.put("k", std::int64_t{3});
   m.fields.put("scale", 2.5);
   m.fields.put("metric", std::string("l1"));
-  m.fields.put("X", Mat::Constant(3, 2, 1.5));
-  m.fields.put("y", IVec::Constant(3, 1));
+  m.fields.put("X", Mat(Mat::Constant(3, 2, 1.5)));
+  m.fields.put("y", IVec(IVec::Constant(3, 1)));
   Message back = round_trip(m);
   ASSERT_EQ(back.fields.entries().size(), 5u);
   const char* names[] = {"k", "scale", "metric", "X", "y"};
@@ -208,8 +205,8 @@ TEST(wire_decode, rejects_a_truncated_payload) {
 
 TEST(wire_decode, rejects_every_truncation_of_a_valid_payload) {
   Message m{"answer", {}};
-  m.fields.put("X", Mat::Constant(2, 2, 1.0));
-  m.fields.put("y", IVec::Constant(3, 2));
+  m.fields.put("X", Mat(Mat::Constant(2, 2, 1.0)));
+  m.fields.put("y", IVec(IVec::Constant(3, 2)));
   m.fields.put("metric", std::string("l2"));
   const std::string payload = payload_of(encode(m));
   for (std::size_t n = 0; n < payload.size(); ++n) {
@@ -334,7 +331,7 @@ TEST(wire_frame, reads_back_what_it_wrote_through_a_pipe) {
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
   Message m{"answer", {}};
-  m.fields.put("dists", Mat::Constant(3, 4, 0.25));
+  m.fields.put("dists", Mat(Mat::Constant(3, 4, 0.25)));
   m.fields.put("k", std::int64_t{2});
   write_frame(fds[1], m);
   ::close(fds[1]);

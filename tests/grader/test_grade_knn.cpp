@@ -1,0 +1,209 @@
+// End to end: real submissions (reference, skeleton, buggy, hostile) graded with the real kNN
+// rubric through the sandboxed runners. Each sample must lose exactly the tests it should.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+
+#include "grade.hpp"
+
+namespace pg::grader {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::string kSource = PIXELGRAD_SOURCE_DIR;
+
+GradeReport grade_sample(const std::string& submission, const std::string& rubric = "") {
+  GradeOptions o;
+  o.assignment = "knn";
+  o.submission = kSource + "/" + submission;
+  o.rubric_path = rubric.empty() ? kSource + "/grader/rubrics/knn.yaml" : kSource + "/" + rubric;
+  o.kit_dir = std::string(PIXELGRAD_BINARY_DIR) + "/kit";
+  DatasetSource data;
+  GradeReport report;
+  grade(o, data, report);
+  return report;
+}
+
+// name -> verdict of every test that did not pass
+std::map<std::string, Verdict> not_passed(const GradeReport& r) {
+  std::map<std::string, Verdict> out;
+  for (const auto& t : r.tests) {
+    if (t.verdict != Verdict::passed) out[t.name] = t.verdict;
+  }
+  return out;
+}
+
+const TestResult& test_named(const GradeReport& r, const std::string& name) {
+  for (const auto& t : r.tests) {
+    if (t.name == name) return t;
+  }
+  throw std::runtime_error("no test named " + name);
+}
+
+TEST(grade_knn, reference_scores_full_marks) {
+  GradeReport r = grade_sample("reference/knn");
+  ASSERT_TRUE(r.built) << r.build_log;
+  EXPECT_EQ(not_passed(r), (std::map<std::string, Verdict>{}));
+  EXPECT_EQ(r.score(), r.max_score());
+  EXPECT_GT(r.hidden_count(), 0);
+}
+
+TEST(grade_knn, skeleton_scores_zero_with_every_test_not_implemented) {
+  GradeReport r = grade_sample("assignments/knn");
+  ASSERT_TRUE(r.built) << r.build_log;
+  EXPECT_EQ(r.score(), 0);
+  for (const auto& t : r.tests) {
+    EXPECT_EQ(t.verdict, Verdict::not_implemented) << t.name << ": " << t.message;
+  }
+}
+
+struct Buggy {
+  const char* sample;
+  std::set<std::string> loses;  // every other test must pass
+};
+
+void PrintTo(const Buggy& b, std::ostream* os) { *os << b.sample; }
+
+class grade_buggy_knn : public ::testing::TestWithParam<Buggy> {};
+
+TEST_P(grade_buggy_knn, loses_exactly_its_tests) {
+  const Buggy& b = GetParam();
+  GradeReport r = grade_sample(std::string("tests/submissions/knn/") + b.sample);
+  ASSERT_TRUE(r.built) << r.build_log;
+  std::set<std::string> lost;
+  for (const auto& [name, verdict] : not_passed(r)) {
+    lost.insert(name);
+    EXPECT_EQ(verdict, Verdict::failed) << name << ": " << test_named(r, name).message;
+  }
+  EXPECT_EQ(lost, b.loses);
+  EXPECT_LT(r.score(), r.max_score());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    samples, grade_buggy_knn,
+    ::testing::Values(
+        Buggy{"l2_no_sqrt",
+              {"L2 distances, two loops", "two-loop distances on Fashion-MNIST images"}},
+        Buggy{"no_loops_plus_cross",
+              {"L2 distances, no loops", "no-loop distances are exactly 0 for a duplicated point",
+               "cross-validation table, L2", "cross-validation with one fold per example",
+               "cross-validation on Fashion-MNIST, best k",
+               "no-loop distances are fast (500 x 5000 x 784)"}},
+        Buggy{"l1_is_l2",
+              {"L1 distances", "L1 distances on Fashion-MNIST images",
+               "cross-validation table, L1, uneven folds"}},
+        Buggy{"vote_tie_largest_label",
+              {"predict labels, k = 5", "predict labels with ties in distance and in votes",
+               "cross-validation table, L2", "cross-validation table, L1, uneven folds",
+               "cross-validation on Fashion-MNIST, best k"}},
+        Buggy{"distance_tie_by_sort",
+              {"predict labels with ties in distance and in votes",
+               "predict labels with many ties, k = 1"}},
+        Buggy{"folds_remainder_last",
+              {"cross-validation table, L2", "cross-validation table, L1, uneven folds"}},
+        Buggy{"no_loops_with_loops", {"no-loop distances are fast (500 x 5000 x 784)"}}),
+    [](const auto& info) { return std::string(info.param.sample); });
+
+TEST(grade_knn, a_slow_but_correct_no_loop_version_fails_only_on_its_time_ratio) {
+  GradeReport r = grade_sample("tests/submissions/knn/no_loops_with_loops");
+  const TestResult& t = test_named(r, "no-loop distances are fast (500 x 5000 x 784)");
+  ASSERT_TRUE(t.ratio.has_value());
+  EXPECT_GT(*t.ratio, 3.0);
+  EXPECT_THAT(t.message, HasSubstr("correct but too slow: your fastest of 3 runs took"));
+  EXPECT_THAT(t.message, HasSubstr("at most 3 allowed"));
+}
+
+TEST(grade_knn, a_misbehaving_submission_gets_a_verdict_per_test_and_the_rest_is_graded) {
+  GradeReport r =
+      grade_sample("tests/submissions/knn_hostile/misbehaves", "tests/grader/rubrics/knn_hostile.yaml");
+  ASSERT_TRUE(r.built) << r.build_log;
+  EXPECT_EQ(test_named(r, "two loops").verdict, Verdict::output_limit);
+  EXPECT_THAT(test_named(r, "two loops").output, HasSubstr("debugging output that never stops"));
+  EXPECT_EQ(test_named(r, "one loop").verdict, Verdict::memory_limit);
+  EXPECT_EQ(test_named(r, "no loops").verdict, Verdict::passed);
+  EXPECT_EQ(test_named(r, "l1").verdict, Verdict::crashed);
+  EXPECT_THAT(test_named(r, "l1").message, HasSubstr("SIGSEGV"));
+  EXPECT_EQ(test_named(r, "predict").verdict, Verdict::timeout);
+  // the fork bomb is contained: both runs end in a timeout, the second starts cleanly
+  EXPECT_EQ(test_named(r, "cross-validation").verdict, Verdict::timeout);
+  EXPECT_EQ(test_named(r, "cross-validation again").verdict, Verdict::timeout)
+      << test_named(r, "cross-validation again").message;
+  EXPECT_EQ(r.score(), 1);
+}
+
+TEST(grade_knn, a_submission_cannot_read_the_hosts_files_reach_the_network_or_write_to_usr) {
+  // a secret the sandbox must hide, and a server on the grader's loopback
+  const char* secret = "/var/tmp/pixelgrad-probe-secret.txt";
+  std::ofstream(secret) << "the answers\n";
+  ::chmod(secret, 0644);
+  int server = ::socket(AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+  ::setsockopt(server, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(47611);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool listening = ::bind(server, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                         ::listen(server, 4) == 0;
+  GradeReport r =
+      grade_sample("tests/submissions/knn_hostile/pries", "tests/grader/rubrics/knn_hostile.yaml");
+  ::close(server);
+  ASSERT_TRUE(listening) << "could not listen on 127.0.0.1:47611";
+  const TestResult& t = test_named(r, "two loops");
+  EXPECT_EQ(t.verdict, Verdict::error);
+  EXPECT_THAT(t.message, HasSubstr("threw std::runtime_error: nothing reachable"));
+}
+
+struct Attack {
+  const char* sample;
+  const char* compiler_says;  // the file it reached for is not there
+};
+
+void PrintTo(const Attack& a, std::ostream* os) { *os << a.sample; }
+
+class grade_compile_attack : public ::testing::TestWithParam<Attack> {};
+
+TEST_P(grade_compile_attack, ends_in_a_compile_error_on_every_test) {
+  GradeReport r = grade_sample(std::string("tests/submissions/knn_hostile/") + GetParam().sample,
+                               "tests/grader/rubrics/knn_hostile.yaml");
+  EXPECT_FALSE(r.built);
+  EXPECT_EQ(r.score(), 0);
+  for (const auto& t : r.tests) EXPECT_EQ(t.verdict, Verdict::compile_error) << t.name;
+  EXPECT_THAT(r.build_log, HasSubstr(GetParam().compiler_says));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    samples, grade_compile_attack,
+    ::testing::Values(Attack{"include_urandom", "/dev/urandom: No such file or directory"},
+                      Attack{"incbin_secret", "file not found: /etc/shadow"},
+                      Attack{"include_reference",
+                             "../../../../reference/knn/knn.cpp: No such file or directory"}),
+    [](const auto& info) { return std::string(info.param.sample); });
+
+TEST(grade_knn, a_missing_submission_file_is_a_usage_error_naming_the_file) {
+  GradeOptions o;
+  o.assignment = "knn";
+  o.submission = kSource + "/tests";  // a folder without knn.cpp
+  o.rubric_path = kSource + "/grader/rubrics/knn.yaml";
+  o.kit_dir = std::string(PIXELGRAD_BINARY_DIR) + "/kit";
+  DatasetSource data;
+  GradeReport report;
+  try {
+    grade(o, data, report);
+    FAIL() << "expected a UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("the submission has no knn.cpp"));
+  }
+}
+
+}  // namespace
+}  // namespace pg::grader

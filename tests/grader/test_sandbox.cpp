@@ -1,0 +1,109 @@
+// The sandbox on its own: limits, the wall-clock kill, the process limit under a uid of its own,
+// and the sweep that leaves no process behind.
+#include "sandbox.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+
+namespace pg::grader {
+namespace {
+
+using ::testing::HasSubstr;
+
+SandboxConfig shell(const std::string& script, double wall_s = 5) {
+  SandboxConfig c;
+  c.argv = {"/bin/sh", "-c", script};
+  c.limits.wall_s = wall_s;
+  return c;
+}
+
+bool any_process_of(int uid) {
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    struct stat st{};
+    if (::stat(e.path().c_str(), &st) == 0 && static_cast<int>(st.st_uid) == uid) return true;
+  }
+  return false;
+}
+
+TEST(sandbox, runs_a_command_and_returns_its_output_and_status) {
+  SlotLock slot = SlotLock::acquire();
+  RunResult r = run_to_end(detect_sandbox(slot.slot()), shell("echo hello; exit 3"));
+  EXPECT_TRUE(r.status.exited);
+  EXPECT_EQ(r.status.code, 3);
+  EXPECT_EQ(r.output, "hello\n");
+}
+
+TEST(sandbox, kills_a_command_at_the_wall_clock_limit) {
+  SlotLock slot = SlotLock::acquire();
+  auto start = std::chrono::steady_clock::now();
+  RunResult r = run_to_end(detect_sandbox(slot.slot()), shell("sleep 30", 1.0));
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_LT(took, 10.0);
+}
+
+TEST(sandbox, reports_the_signal_that_ended_a_command) {
+  SlotLock slot = SlotLock::acquire();
+  RunResult r = run_to_end(detect_sandbox(slot.slot()), shell("kill -SEGV $$"));
+  EXPECT_FALSE(r.status.exited);
+  EXPECT_EQ(r.status.signal, SIGSEGV);
+}
+
+TEST(sandbox, keeps_only_the_first_output_kb) {
+  SlotLock slot = SlotLock::acquire();
+  SandboxConfig c = shell("yes | head -c 100000");
+  c.limits.output_kb = 4;
+  RunResult r = run_to_end(detect_sandbox(slot.slot()), c);
+  EXPECT_EQ(r.output.size(), 4096u);
+  EXPECT_TRUE(r.output_truncated);
+}
+
+TEST(sandbox, hides_the_hosts_files_and_network) {
+  SlotLock slot = SlotLock::acquire();
+  SandboxPolicy p = detect_sandbox(slot.slot());
+  if (!p.use_bwrap) GTEST_SKIP() << "bubblewrap does not work here: " << p.describe();
+  RunResult r = run_to_end(p, shell("ls /etc/passwd /root /work 2>&1; cat /proc/net/dev | wc -l"));
+  EXPECT_THAT(r.output, HasSubstr("cannot access '/etc/passwd': No such file or directory"));
+  EXPECT_THAT(r.output, HasSubstr("cannot access '/root': No such file or directory"));
+  EXPECT_THAT(r.output, HasSubstr("cannot access '/work': No such file or directory"));
+  // a new network namespace has the loopback device only: two header lines and lo
+  EXPECT_THAT(r.output, HasSubstr("3\n"));
+}
+
+TEST(sandbox, contains_a_fork_bomb_under_its_own_uid_and_sweeps_it_away) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to run the sandbox under a uid of its own";
+  SlotLock slot = SlotLock::acquire();
+  SandboxPolicy p = detect_sandbox(slot.slot());
+  ASSERT_GE(p.uid, 0);
+  // perl (always on Debian) forks up to 50 sleepers and says how many forks succeeded
+  SandboxConfig c;
+  c.argv = {"/usr/bin/perl", "-e",
+            "my $n = 0; for (1..50) { my $p = fork(); last unless defined $p; "
+            "if ($p == 0) { sleep 30; exit 0 } $n++ } print \"forked $n\\n\";"};
+  c.limits.max_procs = 10;
+  c.limits.wall_s = 10;
+  RunResult r = run_to_end(p, c);
+  ASSERT_THAT(r.output, HasSubstr("forked "));
+  int forked = std::stoi(r.output.substr(r.output.find("forked ") + 7));
+  EXPECT_GE(forked, 1);
+  EXPECT_LT(forked, 10) << "RLIMIT_NPROC did not hold: " << r.output;
+  sweep(p);
+  EXPECT_FALSE(any_process_of(p.uid));
+}
+
+TEST(slot_lock, gives_concurrent_holders_different_slots) {
+  SlotLock a = SlotLock::acquire();
+  SlotLock b = SlotLock::acquire();
+  EXPECT_NE(a.slot(), b.slot());
+}
+
+}  // namespace
+}  // namespace pg::grader

@@ -1,0 +1,352 @@
+// Tests of taking in a submission from folders and zip archives written here with libarchive,
+// including hostile archives. Not the build that follows (build.cpp).
+#include <archive.h>
+#include <archive_entry.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "submission.hpp"
+
+namespace pg::grader {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+const std::vector<std::string> kFiles = {"knn.cpp"};
+const std::string kSource = "// alice's knn\nint x = 1;\n";
+
+// a fresh folder per test, with sub/ (the submission folder) and out/ (the destination)
+class TempDir {
+ public:
+  TempDir() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ = fs::temp_directory_path() / ("pixelgrad-" + std::string(info->test_suite_name()) + "-" +
+                                         info->name() + "-" + std::to_string(::getpid()));
+    fs::remove_all(path_);
+    fs::create_directories(path_ / "sub");
+    fs::create_directories(path_ / "out");
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  fs::path operator/(const std::string& name) const { return path_ / name; }
+  std::string sub() const { return (path_ / "sub").string(); }
+  std::string out() const { return (path_ / "out").string(); }
+
+ private:
+  fs::path path_;
+};
+
+void write_text(const fs::path& file, const std::string& bytes) {
+  std::ofstream out(file, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+struct ZipEntry {
+  enum Kind { file, folder, symlink };
+  std::string path;
+  std::string data;  // a file's contents, or a link's target
+  Kind kind = file;
+};
+
+// a zip archive holding `entries`, in order, exactly as named (libarchive does not clean paths
+// when writing)
+void write_zip(const fs::path& zip, const std::vector<ZipEntry>& entries) {
+  archive* a = archive_write_new();
+  ASSERT_EQ(archive_write_set_format_zip(a), ARCHIVE_OK);
+  ASSERT_EQ(archive_write_open_filename(a, zip.c_str()), ARCHIVE_OK) << archive_error_string(a);
+  for (const auto& e : entries) {
+    archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname(entry, e.path.c_str());
+    if (e.kind == ZipEntry::file) {
+      archive_entry_set_filetype(entry, AE_IFREG);
+      archive_entry_set_perm(entry, 0644);
+      archive_entry_set_size(entry, static_cast<la_int64_t>(e.data.size()));
+    } else if (e.kind == ZipEntry::folder) {
+      archive_entry_set_filetype(entry, AE_IFDIR);
+      archive_entry_set_perm(entry, 0755);
+      archive_entry_set_size(entry, 0);
+    } else {
+      archive_entry_set_filetype(entry, AE_IFLNK);
+      archive_entry_set_perm(entry, 0777);
+      archive_entry_set_symlink(entry, e.data.c_str());
+    }
+    ASSERT_EQ(archive_write_header(a, entry), ARCHIVE_OK) << archive_error_string(a);
+    if (e.kind == ZipEntry::file && !e.data.empty()) {
+      ASSERT_EQ(archive_write_data(a, e.data.data(), e.data.size()),
+                static_cast<la_ssize_t>(e.data.size()));
+    }
+    archive_entry_free(entry);
+  }
+  ASSERT_EQ(archive_write_close(a), ARCHIVE_OK);
+  archive_write_free(a);
+}
+
+// the message of the SubmissionError f throws, "" (and a failure) if it throws none
+template <class F>
+std::string error_of(F f) {
+  try {
+    f();
+  } catch (const SubmissionError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no SubmissionError thrown";
+  return "";
+}
+
+TEST(submission_folder, copies_the_named_file) {
+  TempDir dir;
+  write_text(dir / "sub/knn.cpp", kSource);
+  collect_submission(dir.sub(), kFiles, dir.out());
+  EXPECT_EQ(read_text(dir / "out/knn.cpp"), kSource);
+}
+
+TEST(submission_folder, ignores_other_files) {
+  TempDir dir;
+  write_text(dir / "sub/knn.cpp", kSource);
+  write_text(dir / "sub/notes.txt", "hello");
+  write_text(dir / "sub/knn.hpp", "// a changed header is not taken");
+  fs::create_directories(dir / "sub/build");
+  write_text(dir / "sub/build/a.out", "binary");
+  collect_submission(dir.sub(), kFiles, dir.out());
+  std::vector<std::string> copied;
+  for (const auto& e : fs::directory_iterator(dir / "out")) {
+    copied.push_back(e.path().filename().string());
+  }
+  EXPECT_EQ(copied, std::vector<std::string>{"knn.cpp"});
+}
+
+TEST(submission_folder, copies_several_named_files) {
+  TempDir dir;
+  write_text(dir / "sub/layers.cpp", "// layers");
+  write_text(dir / "sub/fc_net.cpp", "// net");
+  collect_submission(dir.sub(), {"layers.cpp", "fc_net.cpp"}, dir.out());
+  EXPECT_EQ(read_text(dir / "out/layers.cpp"), "// layers");
+  EXPECT_EQ(read_text(dir / "out/fc_net.cpp"), "// net");
+}
+
+TEST(submission_folder, names_a_missing_file_and_where_it_looked) {
+  TempDir dir;
+  write_text(dir / "sub/KNN.cpp", kSource);
+  EXPECT_EQ(error_of([&] { collect_submission(dir.sub(), kFiles, dir.out()); }),
+            "the submission has no knn.cpp (looked for " + (dir / "sub/knn.cpp").string() +
+                "); hand in the file the assignment names, at the top of the folder");
+}
+
+TEST(submission_folder, rejects_a_symlink_in_place_of_the_file) {
+  TempDir dir;
+  write_text(dir / "secret.txt", "not for students");
+  fs::create_symlink(dir / "secret.txt", dir / "sub/knn.cpp");
+  EXPECT_EQ(error_of([&] { collect_submission(dir.sub(), kFiles, dir.out()); }),
+            (dir / "sub/knn.cpp").string() +
+                " is not a regular file (links and folders are not accepted)");
+  EXPECT_FALSE(fs::exists(dir / "out/knn.cpp"));
+}
+
+TEST(submission_folder, rejects_a_dangling_symlink) {
+  TempDir dir;
+  fs::create_symlink("/nonexistent/knn.cpp", dir / "sub/knn.cpp");
+  EXPECT_THAT(error_of([&] { collect_submission(dir.sub(), kFiles, dir.out()); }),
+              HasSubstr("is not a regular file"));
+}
+
+TEST(submission_folder, rejects_a_folder_in_place_of_the_file) {
+  TempDir dir;
+  fs::create_directories(dir / "sub/knn.cpp");
+  EXPECT_EQ(error_of([&] { collect_submission(dir.sub(), kFiles, dir.out()); }),
+            (dir / "sub/knn.cpp").string() +
+                " is not a regular file (links and folders are not accepted)");
+}
+
+TEST(submission_folder, rejects_a_file_over_max_file_bytes) {
+  TempDir dir;
+  write_text(dir / "sub/knn.cpp", std::string(2049, 'x'));
+  SubmissionLimits limits;
+  limits.max_file_bytes = 2048;
+  EXPECT_EQ(error_of([&] { collect_submission(dir.sub(), kFiles, dir.out(), limits); }),
+            (dir / "sub/knn.cpp").string() + " is larger than 2 KiB");
+  // exactly at the limit is fine
+  write_text(dir / "sub/knn.cpp", std::string(2048, 'x'));
+  collect_submission(dir.sub(), kFiles, dir.out(), limits);
+  EXPECT_EQ(fs::file_size(dir / "out/knn.cpp"), 2048u);
+}
+
+TEST(submission_zip, takes_the_file_at_the_top) {
+  TempDir dir;
+  write_zip(dir / "alice.zip", {{"README.md", "notes"}, {"knn.cpp", kSource}});
+  collect_submission((dir / "alice.zip").string(), kFiles, dir.out());
+  EXPECT_EQ(read_text(dir / "out/knn.cpp"), kSource);
+  EXPECT_FALSE(fs::exists(dir / "out/README.md"));
+}
+
+TEST(submission_zip, takes_the_file_inside_one_folder) {
+  TempDir dir;
+  write_zip(dir / "alice.zip", {{"student/", "", ZipEntry::folder},
+                                {"student/knn.cpp", kSource},
+                                {"student/notes.txt", "notes"}});
+  collect_submission((dir / "alice.zip").string(), kFiles, dir.out());
+  EXPECT_EQ(read_text(dir / "out/knn.cpp"), kSource);
+}
+
+TEST(submission_zip, does_not_take_a_file_two_folders_deep) {
+  TempDir dir;
+  const fs::path zip = dir / "alice.zip";
+  write_zip(zip, {{"a/b/knn.cpp", kSource}});
+  EXPECT_EQ(
+      error_of([&] { collect_submission(zip.string(), kFiles, dir.out()); }),
+      zip.string() + " has no knn.cpp; put the file at the top of the zip (or in one folder)");
+}
+
+TEST(submission_zip, rejects_two_entries_with_the_same_name) {
+  TempDir dir;
+  const fs::path zip = dir / "alice.zip";
+  write_zip(zip, {{"knn.cpp", kSource}, {"old/knn.cpp", "// an older try"}});
+  EXPECT_EQ(error_of([&] { collect_submission(zip.string(), kFiles, dir.out()); }),
+            zip.string() + " has 2 files named knn.cpp; keep exactly one");
+  EXPECT_FALSE(fs::exists(dir / "out/knn.cpp"));
+}
+
+TEST(submission_zip, rejects_the_same_path_twice) {
+  TempDir dir;
+  const fs::path zip = dir / "alice.zip";
+  write_zip(zip, {{"knn.cpp", kSource}, {"knn.cpp", "// the same name again"}});
+  EXPECT_EQ(error_of([&] { collect_submission(zip.string(), kFiles, dir.out()); }),
+            zip.string() + " has 2 files named knn.cpp; keep exactly one");
+}
+
+TEST(submission_zip, rejects_a_parent_folder_path_as_unsafe) {
+  TempDir dir;
+  const fs::path zip = dir / "alice.zip";
+  write_zip(zip, {{"../knn.cpp", kSource}});
+  EXPECT_EQ(error_of([&] { collect_submission(zip.string(), kFiles, dir.out()); }),
+            zip.string() +
+                " holds an unsafe path '../knn.cpp' (absolute, or with ..): make the zip from "
+                "inside your folder");
+  EXPECT_FALSE(fs::exists(dir / "knn.cpp"));
+  EXPECT_FALSE(fs::exists(dir / "out/knn.cpp"));
+}
+
+TEST(submission_zip, rejects_an_absolute_path_as_unsafe) {
+  TempDir dir;
+  const fs::path zip = dir / "alice.zip";
+  write_zip(zip, {{"/etc/knn.cpp", kSource}});
+  EXPECT_EQ(error_of([&] { collect_submission(zip.string(), kFiles, dir.out()); }),
+            zip.string() +
+                " holds an unsafe path '/etc/knn.cpp' (absolute, or with ..): make the zip from "
+                "inside your folder");
+}
+
+TEST(submission_zip, rejects_an_unsafe_path_even_for_a_file_it_would_ignore) {
+  TempDir dir;
+  const fs::path zip = dir / "alice.zip";
+  write_zip(zip, {{"knn.cpp", kSource}, {"x/../../evil.sh", "rm -rf"}});
+  EXPECT_THAT(error_of([&] { collect_submission(zip.string(), kFiles, dir.out()); }),
+              HasSubstr(" holds an unsafe path 'x/../../evil.sh'"));
+}
+
+TEST(submission_zip, rejects_a_symlink_entry) {
+  TempDir dir;
+  const fs::path zip = dir / "alice.zip";
+  write_zip(zip, {{"knn.cpp", "/etc/shadow", ZipEntry::symlink}});
+  EXPECT_EQ(error_of([&] { collect_submission(zip.string(), kFiles, dir.out()); }),
+            zip.string() +
+                " holds 'knn.cpp', which is a link or a special file; only plain files are "
+                "accepted");
+  EXPECT_FALSE(fs::exists(fs::symlink_status(dir / "out/knn.cpp")));
+}
+
+TEST(submission_zip, rejects_a_file_over_max_file_bytes) {
+  TempDir dir;
+  const fs::path zip = dir / "alice.zip";
+  write_zip(zip, {{"knn.cpp", std::string(4096, 'x')}});
+  SubmissionLimits limits;
+  limits.max_file_bytes = 1024;
+  EXPECT_EQ(error_of([&] { collect_submission(zip.string(), kFiles, dir.out(), limits); }),
+            "knn.cpp in " + zip.string() + " is larger than 1 KiB");
+}
+
+TEST(submission_zip, rejects_a_file_that_is_not_a_zip) {
+  TempDir dir;
+  const fs::path zip = dir / "alice.zip";
+  write_text(zip, "this is a C++ file, not an archive\nint main() {}\n");
+  EXPECT_THAT(error_of([&] { collect_submission(zip.string(), kFiles, dir.out()); }),
+              StartsWith(zip.string() + " is not a readable zip archive: "));
+}
+
+TEST(submission_zip, rejects_a_tar_named_zip) {
+  TempDir dir;
+  const fs::path zip = dir / "alice.zip";
+  archive* a = archive_write_new();
+  ASSERT_EQ(archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
+  ASSERT_EQ(archive_write_open_filename(a, zip.c_str()), ARCHIVE_OK);
+  archive_entry* e = archive_entry_new();
+  archive_entry_set_pathname(e, "knn.cpp");
+  archive_entry_set_filetype(e, AE_IFREG);
+  archive_entry_set_perm(e, 0644);
+  archive_entry_set_size(e, static_cast<la_int64_t>(kSource.size()));
+  ASSERT_EQ(archive_write_header(a, e), ARCHIVE_OK);
+  archive_write_data(a, kSource.data(), kSource.size());
+  archive_entry_free(e);
+  archive_write_close(a);
+  archive_write_free(a);
+  EXPECT_THAT(error_of([&] { collect_submission(zip.string(), kFiles, dir.out()); }),
+              StartsWith(zip.string() + " is not a readable zip archive: "));
+}
+
+TEST(submission_zip, rejects_more_entries_than_max_entries) {
+  TempDir dir;
+  const fs::path zip = dir / "alice.zip";
+  std::vector<ZipEntry> entries;
+  for (int i = 0; i < 6; ++i) entries.push_back({"junk" + std::to_string(i) + ".txt", "x"});
+  entries.push_back({"knn.cpp", kSource});
+  write_zip(zip, entries);
+  SubmissionLimits limits;
+  limits.max_entries = 5;
+  EXPECT_EQ(error_of([&] { collect_submission(zip.string(), kFiles, dir.out(), limits); }),
+            zip.string() + " has more than 5 entries");
+  limits.max_entries = 7;
+  collect_submission(zip.string(), kFiles, dir.out(), limits);
+  EXPECT_EQ(read_text(dir / "out/knn.cpp"), kSource);
+}
+
+TEST(submission_zip, names_a_missing_file) {
+  TempDir dir;
+  const fs::path zip = dir / "alice.zip";
+  write_zip(zip, {{"KNN.CPP", kSource}});
+  EXPECT_EQ(
+      error_of([&] { collect_submission(zip.string(), kFiles, dir.out()); }),
+      zip.string() + " has no knn.cpp; put the file at the top of the zip (or in one folder)");
+}
+
+TEST(submission_path, rejects_a_missing_submission) {
+  TempDir dir;
+  const std::string missing = (dir / "nobody.zip").string();
+  EXPECT_EQ(error_of([&] { collect_submission(missing, kFiles, dir.out()); }),
+            "the submission " + missing + " does not exist");
+}
+
+TEST(submission_path, rejects_a_file_that_is_neither_folder_nor_zip) {
+  TempDir dir;
+  const std::string tarball = (dir / "alice.tar.gz").string();
+  write_text(tarball, "not a zip");
+  EXPECT_EQ(error_of([&] { collect_submission(tarball, kFiles, dir.out()); }),
+            "the submission " + tarball + " is neither a folder nor a .zip archive");
+}
+
+}  // namespace
+}  // namespace pg::grader
