@@ -46,7 +46,7 @@ demo: build
 	@./tools/demo.sh $(BUILD_DIR)
 
 bench: build
-	$(BUILD_DIR)/tests/pixelgrad_bench
+	$(BUILD_DIR)/tests/bench/bench_knn
 
 # regenerate the student skeletons (assignments/*/*.cpp) from the reference sources
 skeletons: build

@@ -113,6 +113,20 @@ INSTANTIATE_TEST_SUITE_P(
         Buggy{"no_loops_with_loops", {"no-loop distances are fast (500 x 5000 x 784)"}}),
     [](const auto& info) { return std::string(info.param.sample); });
 
+TEST(grade_knn, a_partly_right_submission_gets_failed_and_not_implemented_verdicts) {
+  GradeReport r = grade_sample("tests/submissions/knn/partly_right");
+  ASSERT_TRUE(r.built) << r.build_log;
+  EXPECT_EQ(not_passed(r), (std::map<std::string, Verdict>{
+                               {"L1 distances", Verdict::failed},
+                               {"L1 distances on Fashion-MNIST images", Verdict::failed},
+                               {"cross-validation table, L2", Verdict::not_implemented},
+                               {"cross-validation table, L1, uneven folds", Verdict::not_implemented},
+                               {"cross-validation with one fold per example", Verdict::not_implemented},
+                               {"cross-validation on Fashion-MNIST, best k", Verdict::not_implemented},
+                           }));
+  EXPECT_THAT(test_named(r, "L1 distances").message, HasSubstr("dists (15, 40): "));
+}
+
 TEST(grade_knn, a_slow_but_correct_no_loop_version_fails_only_on_its_time_ratio) {
   GradeReport r = grade_sample("tests/submissions/knn/no_loops_with_loops");
   const TestResult& t = test_named(r, "no-loop distances are fast (500 x 5000 x 784)");
