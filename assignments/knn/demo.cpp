@@ -51,10 +51,6 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-double accuracy(const IVec& pred, const IVec& y) {
-  return static_cast<double>((pred.array() == y.array()).count()) / static_cast<double>(y.size());
-}
-
 // test accuracy at k, classifying the test rows in chunks so that dists stays small
 double test_accuracy(const Mat& X_train, const IVec& y_train, const Mat& X_test,
                      const IVec& y_test, knn::Metric metric, int k) {

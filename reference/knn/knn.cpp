@@ -71,10 +71,14 @@ Mat compute_distances_l1(const Mat& X_train, const Mat& X_test) {
   check_same_dim(__func__, X_train, X_test);
   Mat dists(X_test.rows(), X_train.rows());
   // TODO: dists(i, j) = sum over d of |X_test(i, d) - X_train(j, d)|.
-  //       One loop over test rows with a rowwise expression inside is fast enough.
+  //       There is no matrix-product trick for L1: loop over test and training rows, with one
+  //       vector expression over the D columns inside (a (N, D) temporary per test row is slower).
   // BEGIN SOLUTION
   for (Eigen::Index i = 0; i < X_test.rows(); ++i) {
-    dists.row(i) = (X_train.rowwise() - X_test.row(i)).cwiseAbs().rowwise().sum().transpose();
+    const auto x = X_test.row(i);
+    for (Eigen::Index j = 0; j < X_train.rows(); ++j) {
+      dists(i, j) = (X_train.row(j) - x).cwiseAbs().sum();
+    }
   }
   // END SOLUTION
   return dists;
@@ -124,6 +128,7 @@ CrossValidation cross_validate(const Mat& X, const IVec& y, const std::vector<in
           "num_folds = " + std::to_string(num_folds) + " must be between 2 and N = " +
               std::to_string(n));
   require(!ks.empty(), __func__, "ks is empty; give at least one k");
+  require(metric == Metric::l2 || metric == Metric::l1, __func__, "metric must be l2 or l1");
   // the smallest training split leaves out the largest fold, of ceil(N / F) rows
   const Eigen::Index smallest_train = n - (n + num_folds - 1) / num_folds;
   for (int k : ks) {
