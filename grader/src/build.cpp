@@ -71,7 +71,6 @@ BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::st
   SandboxConfig compile;
   compile.with_dev = false;  // nothing to read there: #include </dev/urandom> finds no file
   compile.limits = rubric.build;
-  compile.limits.max_procs = 16;
   compile.mounts = {{source_dir, "/src", false},
                     {kit.include_dir(), "/kit/include", false},
                     {out_dir, "/out", true}};

@@ -1,6 +1,6 @@
 // The grading pipeline for one submission. Every stage that can fail because of the submission
 // turns the failure into verdicts; only configuration problems throw (UsageError).
-// Not the report formats (report_*.cpp) and not the sandbox mechanics (sandbox.cpp, session.cpp).
+// Not the report formats (report.cpp) and not the sandbox mechanics (sandbox.cpp, session.cpp).
 #include "grade.hpp"
 
 #include <cxxabi.h>
@@ -70,6 +70,19 @@ SandboxConfig runner_config(const std::string& runner, const Limits& limits) {
   c.workdir = "/tmp";
   c.limits = limits;
   return c;
+}
+
+// A test's inputs; a missing data set or an argument the case refuses is a configuration error.
+wire::Bundle make_test_inputs(const Rubric& rubric, const TestSpec& t, const CaseDef& def,
+                              std::uint64_t seed, DataSource& data) {
+  try {
+    return def.make_inputs(t.args, seed, data);
+  } catch (const DatasetError& e) {
+    throw UsageError(std::string(e.what()));
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(rubric.path + ":" + std::to_string(t.line) + ": test '" + t.name +
+                     "': " + e.what());
+  }
 }
 
 TestResult result_for(const TestSpec& t, Verdict v) {
@@ -175,15 +188,8 @@ class Grader {
   }
 
  private:
-  wire::Bundle inputs_for(const TestSpec& t, const CaseDef& def) {
-    try {
-      return def.make_inputs(t.args, t.seed, data_);
-    } catch (const DatasetError& e) {
-      throw UsageError(std::string(e.what()));
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(rubric_.path + ":" + std::to_string(t.line) + ": test '" + t.name +
-                       "': " + e.what());
-    }
+  wire::Bundle inputs_for(const TestSpec& t, const CaseDef& def, std::uint64_t seed) {
+    return make_test_inputs(rubric_, t, def, seed, data_);
   }
 
   // The reference's outputs for the loaded inputs, or nullopt (r then says why).
@@ -211,7 +217,7 @@ class Grader {
                     "); the rubric's arguments may be invalid for this case";
         return std::nullopt;
       }
-      seconds = c.seconds;
+      seconds = l.seconds + c.seconds;
       return c.reply.fields;
     }
     r.message = "the reference runner did not answer; is the kit built (make build)?";
@@ -220,7 +226,7 @@ class Grader {
 
   void run_into(const TestSpec& t, TestResult& r) {
     const CaseDef& def = *all_cases().find(t.case_name);
-    wire::Message load{"load", inputs_for(t, def)};
+    wire::Message load{"load", inputs_for(t, def, t.seed)};
     wire::Message call{"call", {}};
     call.fields.put("case", t.case_name);
     double ref_seconds = 0;
@@ -241,7 +247,7 @@ class Grader {
           r.message = *diff;
         } else {
           r.verdict = Verdict::passed;
-          if (t.timing) time_it(t, def, call, *expected, student, c.seconds, ref_seconds, r);
+          if (t.timing) time_it(t, def, call, student, l.seconds + c.seconds, ref_seconds, r);
         }
       }
     }
@@ -249,32 +255,39 @@ class Grader {
     if (student.output_truncated()) r.output += "\n[output truncated]";
   }
 
-  // Alternates reference and student calls on the loaded inputs; the fastest of each counts.
+  // Alternates reference and student runs; the fastest of each counts. Every run gets inputs of
+  // its own (the seed plus the run's number) and is timed from sending the inputs to receiving
+  // the answer, so that nothing can be cached between runs or computed while "loading".
   void time_it(const TestSpec& t, const CaseDef& def, const wire::Message& call,
-               const wire::Bundle& expected, RunnerSession& student, double student_first,
-               double ref_first, TestResult& r) {
+               RunnerSession& student, double student_first, double ref_first, TestResult& r) {
     double best_student = student_first, best_ref = ref_first;
     for (int rep = 1; rep < t.timing->repeats; ++rep) {
-      ref_->set_deadline_from_now(600);
-      Exchange rc = ref_->request(call);
-      if (rc.status != Exchange::Status::answered) {
+      wire::Message load{"load", inputs_for(t, def, t.seed + static_cast<std::uint64_t>(rep))};
+      double ref_seconds = 0;
+      std::optional<wire::Bundle> expected = reference(load, call, r, ref_seconds);
+      if (!expected) {
         r.verdict = Verdict::grader_error;
-        r.message = "the reference runner stopped answering while being timed";
         return;
       }
-      best_ref = std::min(best_ref, rc.seconds);
+      best_ref = std::min(best_ref, ref_seconds);
+      Exchange sl = student.request(load);
+      if (sl.status != Exchange::Status::answered) {
+        verdict_from_failure(sl, t.limits, def, r);
+        return;
+      }
       Exchange sc = student.request(call);
       if (sc.status != Exchange::Status::answered) {
         verdict_from_failure(sc, t.limits, def, r);
         return;
       }
       if (!verdict_from_answer(sc.reply, def, r)) return;
-      if (auto diff = compare_outputs(expected, sc.reply.fields, t.compare)) {
+      if (auto diff = compare_outputs(*expected, sc.reply.fields, t.compare)) {
         r.verdict = Verdict::failed;
-        r.message = "on a repeated run: " + *diff;
+        r.message = "on timed run " + std::to_string(rep + 1) + " (seed " +
+                    std::to_string(t.seed + static_cast<std::uint64_t>(rep)) + "): " + *diff;
         return;
       }
-      best_student = std::min(best_student, sc.seconds);
+      best_student = std::min(best_student, sl.seconds + sc.seconds);
     }
     const double ratio = best_student / std::max(best_ref, 1e-9);
     r.ratio = ratio;
@@ -347,7 +360,17 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
   report.title = rubric.title;
   std::vector<TestSpec> tests;
   for (const auto& t : rubric.tests) {
-    if (!options.public_only || t.visibility == Visibility::visible) tests.push_back(t);
+    if (!options.public_only || t.visibility == Visibility::visible) {
+      tests.push_back(t);
+    } else {
+      report.hidden_not_run += 1;
+      report.hidden_not_run_points += t.points;
+    }
+  }
+  // every test's inputs once, before anything is built: an argument a case refuses, or a missing
+  // data set, stops grading before any test has a score
+  for (const auto& t : tests) {
+    make_test_inputs(rubric, t, *all_cases().find(t.case_name), t.seed, data);
   }
 
   Kit kit;

@@ -113,7 +113,16 @@ int run_grading(GradeOptions options, Format format, const std::string& output) 
     report.error = std::string("internal error: ") + e.what();
     status = 1;
   }
-  if (status != 0) std::cerr << "pixelgrad: " << report.error << "\n";
+  if (status != 0) {
+    std::cerr << "pixelgrad: " << report.error << "\n";
+    // nothing graded counts: score 0, and one entry that says what went wrong
+    report.tests.clear();
+    TestResult failure;
+    failure.name = "autograder error";
+    failure.verdict = Verdict::grader_error;
+    failure.message = report.error;
+    report.tests.push_back(failure);
+  }
   // a results file is written even when grading failed: score 0 and the error
   if (status == 0 || !output.empty() || format != Format::text) {
     write_report(report, format, output);

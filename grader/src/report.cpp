@@ -77,6 +77,10 @@ class TextWriter : public ReportWriter {
     } else {
       out << ", none hidden";
     }
+    if (r.hidden_not_run > 0) {
+      out << "; " << r.hidden_not_run << " hidden tests worth " << points(r.hidden_not_run_points)
+          << " points are not run here but count in the final grade";
+    }
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f", r.seconds);
     out << "; graded in " << secs << " s)\n";
@@ -130,7 +134,8 @@ class JsonWriter : public ReportWriter {
         << ",\n  \"submission\": " << json_string(r.submission)
         << ",\n  \"score\": " << points(r.score()) << ",\n  \"max_score\": "
         << points(r.max_score()) << ",\n  \"hidden_tests\": {\"count\": " << r.hidden_count()
-        << ", \"points\": " << points(r.hidden_points()) << "}"
+        << ", \"points\": " << points(r.hidden_points()) << ", \"not_run\": " << r.hidden_not_run
+        << ", \"not_run_points\": " << points(r.hidden_not_run_points) << "}"
         << ",\n  \"sandbox\": " << json_string(r.sandbox)
         << ",\n  \"built\": " << (r.built ? "true" : "false")
         << ",\n  \"build_log\": " << json_string(r.build_log)

@@ -1,5 +1,5 @@
 // What grading produced: a verdict and points per test, and the report that holds them.
-// Not how they are printed: the writers in report_*.cpp format a GradeReport.
+// Not how they are printed: the writers in report.cpp format a GradeReport.
 #pragma once
 
 #include <optional>
@@ -46,6 +46,8 @@ struct GradeReport {
   std::string build_log;   // compiler and linker output (truncated)
   std::vector<TestResult> tests;
   std::string error;       // set when grading as a whole failed ("autograder error")
+  int hidden_not_run = 0;  // hidden tests the student mode (check) leaves out, and their points
+  double hidden_not_run_points = 0;
   double seconds = 0;
 
   double score() const;

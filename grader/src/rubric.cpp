@@ -157,7 +157,7 @@ class Parser {
             positive(node["timing"]["max_ratio_to_reference"], ctx + " max_ratio_to_reference");
       }
       if (node["timing"]["repeats"]) {
-        ts.repeats = static_cast<int>(positive(node["timing"]["repeats"], ctx + " repeats"));
+        ts.repeats = static_cast<int>(whole(node["timing"]["repeats"], ctx + " repeats"));
       }
       t.timing = ts;
     }

@@ -1,5 +1,5 @@
 // A rubric as plain data, and the loader that validates a YAML file into it.
-// Not scoring (score.cpp) and not the cases' inputs (cases/): a rubric only names them.
+// Not scoring (grade.cpp) and not the cases' inputs (cases/): a rubric only names them.
 #pragma once
 
 #include <cstdint>

@@ -62,7 +62,12 @@ std::string host_path(const SandboxConfig& c, const std::string& inside) {
 std::vector<std::string> full_argv(const SandboxPolicy& p, const SandboxConfig& c) {
   std::vector<std::string> a;
   if (!p.use_bwrap) {
-    for (const auto& arg : c.argv) a.push_back(arg.starts_with("/") ? host_path(c, arg) : arg);
+    // a path may also stand inside an option, as in -I/kit/include
+    for (const auto& arg : c.argv) {
+      auto slash = arg.find('/');
+      a.push_back(slash == std::string::npos ? arg
+                                             : arg.substr(0, slash) + host_path(c, arg.substr(slash)));
+    }
     return a;
   }
   a = {p.bwrap, "--unshare-all", "--die-with-parent", "--new-session",

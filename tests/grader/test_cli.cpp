@@ -54,7 +54,8 @@ class cli : public ::testing::Test {
 TEST_F(cli, check_runs_only_the_public_tests_on_the_working_tree) {
   CliRun r = pixelgrad("check knn --format json");
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("\"hidden_tests\": {\"count\": 0, \"points\": 0}"));
+  EXPECT_THAT(r.out, HasSubstr("\"hidden_tests\": {\"count\": 0, \"points\": 0, \"not_run\": 6, "
+                               "\"not_run_points\": 13}"));
   EXPECT_THAT(r.out, HasSubstr("\"verdict\": \"not_implemented\""));
   EXPECT_THAT(r.out, Not(HasSubstr("\"verdict\": \"passed\"")));
   EXPECT_THAT(r.out, Not(HasSubstr("Fashion-MNIST")));  // those tests are hidden
@@ -69,6 +70,8 @@ TEST_F(cli, a_missing_submission_file_exits_2_and_still_writes_a_results_file) {
   const std::string json = slurp(results);
   EXPECT_THAT(json, HasSubstr("\"score\": 0,"));
   EXPECT_THAT(json, HasSubstr("Autograder error: the submission has no knn.cpp"));
+  EXPECT_THAT(json, HasSubstr("{\"name\": \"autograder error\", \"number\": \"1\", \"score\": 0, "
+                              "\"max_score\": 0, \"status\": \"failed\""));
 }
 
 TEST_F(cli, a_bad_rubric_exits_2_naming_file_line_and_column) {

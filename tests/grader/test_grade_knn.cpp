@@ -203,6 +203,15 @@ INSTANTIATE_TEST_SUITE_P(
                              "../../../../reference/knn/knn.cpp: No such file or directory"}),
     [](const auto& info) { return std::string(info.param.sample); });
 
+TEST(grade_knn, grades_with_rlimits_only_where_bubblewrap_is_off) {
+  ::setenv("PIXELGRAD_NO_BWRAP", "1", 1);
+  GradeReport r = grade_sample("reference/knn", "tests/grader/rubrics/knn_hostile.yaml");
+  ::unsetenv("PIXELGRAD_NO_BWRAP");
+  EXPECT_THAT(r.sandbox, HasSubstr("rlimits only"));
+  ASSERT_TRUE(r.built) << r.build_log;
+  EXPECT_EQ(r.score(), r.max_score());
+}
+
 TEST(grade_knn, a_missing_submission_file_is_a_usage_error_naming_the_file) {
   GradeOptions o;
   o.assignment = "knn";

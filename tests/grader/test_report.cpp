@@ -175,7 +175,8 @@ TEST(gradescope_report, escapes_what_a_submission_printed) {
 
 TEST(json_report, includes_the_hidden_tests_count_and_points) {
   const std::string out = write(Format::json, three_tests());
-  EXPECT_THAT(out, HasSubstr("\"hidden_tests\": {\"count\": 1, \"points\": 2}"));
+  EXPECT_THAT(out, HasSubstr("\"hidden_tests\": {\"count\": 1, \"points\": 2, \"not_run\": 0, "
+                             "\"not_run_points\": 0}"));
   EXPECT_THAT(out, HasSubstr("\"score\": 3,"));
   EXPECT_THAT(out, HasSubstr("\"max_score\": 9,"));
   EXPECT_THAT(out, HasSubstr("\"error\": null,"));
