@@ -3,6 +3,8 @@
 // Not a test: timings are reported, never asserted. `--quick` runs a small size once (CI smoke).
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -39,6 +41,7 @@ void distances(benchmark::State& state) {
 // collects each run's real time per iteration, then prints the ratios
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
+  RatioReporter() : ConsoleReporter(::isatty(1) ? OO_Defaults : OO_Tabular) {}
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const auto& r : runs) seconds_[r.run_name.function_name] = r.GetAdjustedRealTime() * 1e-3;
