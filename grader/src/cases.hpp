@@ -28,12 +28,21 @@ struct ArgDef {
   std::string help;
 };
 
+// Which outputs of a case are a scalar loss and its gradient with respect to one input: what a
+// rubric's gradcheck needs to differentiate the submission's own loss numerically.
+struct GradientOf {
+  std::string loss;      // output name of the scalar (a real)
+  std::string gradient;  // output name of d loss / d input (a matrix shaped like the input)
+};
+
 struct CaseDef {
   std::string name;      // "knn.distances_no_loops"
   std::string function;  // what the student wrote: "compute_distances_no_loops"
   std::map<std::string, ArgDef> args;
   // builds the inputs sent to both runners; throws std::invalid_argument on bad argument values
   std::function<wire::Bundle(const Args&, std::uint64_t seed, DataSource&)> make_inputs;
+  // input name -> its loss and gradient outputs, for the inputs a gradcheck may perturb
+  std::map<std::string, GradientOf> gradients = {};
 };
 
 class CaseCatalog {
@@ -51,6 +60,7 @@ const CaseCatalog& all_cases();
 
 // Adds the cases of one assignment (one file per assignment in grader/src/cases/).
 void add_knn_cases(CaseCatalog& catalog);
+void add_linear_cases(CaseCatalog& catalog);
 
 // Typed access to filled-in arguments (the loader guarantees presence and type).
 std::int64_t arg_int(const Args& a, const std::string& name);

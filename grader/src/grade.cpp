@@ -8,6 +8,10 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <random>
 #include <csignal>
 #include <filesystem>
 #include <memory>
@@ -15,6 +19,7 @@
 
 #include "build.hpp"
 #include "common/errors.hpp"
+#include "common/gradcheck.hpp"
 #include "compare.hpp"
 #include "datasets/idx.hpp"
 #include "session.hpp"
@@ -229,6 +234,12 @@ class Grader {
     wire::Message load{"load", inputs_for(t, def, t.seed)};
     wire::Message call{"call", {}};
     call.fields.put("case", t.case_name);
+    if (t.gradcheck) {
+      RunnerSession student(policy_, runner_config(student_runner_, t.limits));
+      gradcheck(t, def, load.fields, call, student, r);
+      r.output = student.output();
+      return;
+    }
     double ref_seconds = 0;
     std::optional<wire::Bundle> expected = reference(load, call, r, ref_seconds);
     if (!expected) return;
@@ -242,7 +253,9 @@ class Grader {
       if (c.status != Exchange::Status::answered) {
         verdict_from_failure(c, t.limits, def, r);
       } else if (verdict_from_answer(c.reply, def, r)) {
-        if (auto diff = compare_outputs(*expected, c.reply.fields, t.compare)) {
+        if (t.threshold) {
+          check_threshold(*t.threshold, *expected, c.reply.fields, r);
+        } else if (auto diff = compare_outputs(*expected, c.reply.fields, t.compare)) {
           r.verdict = Verdict::failed;
           r.message = *diff;
         } else {
@@ -302,6 +315,179 @@ class Grader {
                   num(t.timing->max_ratio_to_reference) + " allowed";
     } else {
       r.message = times + " (at most " + num(t.timing->max_ratio_to_reference) + " allowed)";
+    }
+  }
+
+  // An output that must reach a bound; the reference's value is given for comparison.
+  static void check_threshold(const ThresholdSpec& th, const wire::Bundle& expected,
+                              const wire::Bundle& got, TestResult& r) {
+    if (!got.has(th.output) || !std::holds_alternative<double>(got.at(th.output))) {
+      r.verdict = Verdict::failed;
+      r.message = "the output '" + th.output + "' is missing or not a number";
+      return;
+    }
+    const double v = got.real(th.output);
+    const std::string ref = expected.has(th.output) && std::holds_alternative<double>(
+                                                           expected.at(th.output))
+                                ? " (the reference reaches " + num(expected.real(th.output)) + ")"
+                                : "";
+    const bool ok = std::isfinite(v) && (!th.min || v >= *th.min) && (!th.max || v <= *th.max);
+    r.verdict = ok ? Verdict::passed : Verdict::failed;
+    r.message = th.output + " = " + num(v) + (th.min ? ", at least " + num(*th.min) : "") +
+                (th.max ? ", at most " + num(*th.max) : "") + " required" + ref;
+  }
+
+  // The submission's loss (and gradient, when `grad` is given) at `inputs`; false (with the
+  // verdict in r) when the runner did not answer with them.
+  bool evaluate(RunnerSession& s, const TestSpec& t, const CaseDef& def, const GradientOf& g,
+                const wire::Bundle& inputs, const wire::Message& call, double& loss, Mat* grad,
+                TestResult& r) {
+    Exchange l = s.request({"load", inputs});
+    if (l.status != Exchange::Status::answered) {
+      verdict_from_failure(l, t.limits, def, r);
+      return false;
+    }
+    Exchange c = s.request(call);
+    if (c.status != Exchange::Status::answered) {
+      verdict_from_failure(c, t.limits, def, r);
+      return false;
+    }
+    if (!verdict_from_answer(c.reply, def, r)) return false;
+    const wire::Bundle& out = c.reply.fields;
+    if (!out.has(g.loss) || !std::holds_alternative<double>(out.at(g.loss))) {
+      r.verdict = Verdict::failed;
+      r.message = "the output '" + g.loss + "' is missing or not a number";
+      return false;
+    }
+    loss = out.real(g.loss);
+    if (grad) {
+      if (!out.has(g.gradient) || !std::holds_alternative<Mat>(out.at(g.gradient))) {
+        r.verdict = Verdict::failed;
+        r.message = "the output '" + g.gradient + "' is missing or not a matrix";
+        return false;
+      }
+      *grad = out.mat(g.gradient);
+    }
+    return true;
+  }
+
+  // Centered differences of the submission's own loss against its analytic gradient. A coordinate
+  // that disagrees is retried with steps h/10 and h/100 (a hinge kink within h of the point makes
+  // the centered difference wrong; a smaller step leaves the kink outside); one whose one-sided
+  // slopes still differ at h/100 sits on a kink and is skipped. More than a tenth skipped fails.
+  // Agreement: |num - ana| <= max_rel_error * (|num| + |ana|) + 10 eps max(1, |f|) / h, the last
+  // term being the rounding error of the difference itself.
+  void gradcheck(const TestSpec& t, const CaseDef& def, const wire::Bundle& inputs,
+                 const wire::Message& call, RunnerSession& s, TestResult& r) {
+    const GradCheckSpec& gc = *t.gradcheck;
+    const GradientOf& g = def.gradients.at(gc.wrt);
+    double f0 = 0;
+    Mat analytic;
+    if (!evaluate(s, t, def, g, inputs, call, f0, &analytic, r)) return;
+    const Mat x0 = inputs.mat(gc.wrt);
+    if (analytic.rows() != x0.rows() || analytic.cols() != x0.cols()) {
+      r.verdict = Verdict::failed;
+      r.message = g.gradient + " has shape " + pg::shape_of(analytic) + ", expected " +
+                  pg::shape_of(x0) + " (the shape of " + gc.wrt + ")";
+      return;
+    }
+    // the directions: unit coordinates, or random unit-norm matrices
+    std::vector<Mat> dirs;
+    std::vector<std::string> where;
+    std::mt19937_64 rng(t.seed * 0x9E3779B97F4A7C15ULL + 17);
+    const Eigen::Index n = x0.size();
+    auto coordinate = [&](Eigen::Index i) {
+      Mat e = Mat::Zero(x0.rows(), x0.cols());
+      e.data()[i] = 1.0;
+      dirs.push_back(std::move(e));
+      where.push_back("(" + std::to_string(i / x0.cols()) + ", " + std::to_string(i % x0.cols()) +
+                      ")");
+    };
+    if (gc.mode == GradCheckSpec::Mode::full) {
+      for (Eigen::Index i = 0; i < n; ++i) coordinate(i);
+    } else if (gc.mode == GradCheckSpec::Mode::sparse) {
+      std::uniform_int_distribution<Eigen::Index> pick(0, n - 1);
+      for (int k = 0; k < gc.samples; ++k) coordinate(pick(rng));
+    } else {
+      std::normal_distribution<double> normal(0.0, 1.0);
+      for (int k = 0; k < gc.samples; ++k) {
+        Mat u(x0.rows(), x0.cols());
+        for (Eigen::Index i = 0; i < n; ++i) u.data()[i] = normal(rng);
+        dirs.push_back(u / u.norm());
+        where.push_back("random direction " + std::to_string(k + 1));
+      }
+    }
+    const double eps = std::numeric_limits<double>::epsilon();
+    auto agree = [&](double num_v, double ana_v, double h) {
+      return std::abs(num_v - ana_v) <=
+             gc.max_rel_error * (std::abs(num_v) + std::abs(ana_v)) +
+                 10 * eps * std::max(1.0, std::abs(f0)) / h;
+    };
+    int bad = 0, retried = 0, skipped = 0;
+    double worst = -1, worst_num = 0, worst_ana = 0;
+    std::string worst_where;
+    for (std::size_t k = 0; k < dirs.size(); ++k) {
+      const double ana_v = (analytic.array() * dirs[k].array()).sum();
+      double num_v = 0, fp = 0, fm = 0, h = gc.step;
+      bool ok = false;
+      for (int attempt = 0; attempt < 3 && !ok; ++attempt, h /= 10) {
+        wire::Bundle plus = inputs, minus = inputs;
+        plus.put(gc.wrt, Mat(x0 + h * dirs[k]));
+        minus.put(gc.wrt, Mat(x0 - h * dirs[k]));
+        if (!evaluate(s, t, def, g, plus, call, fp, nullptr, r) ||
+            !evaluate(s, t, def, g, minus, call, fm, nullptr, r)) {
+          return;
+        }
+        num_v = (fp - fm) / (2 * h);
+        ok = agree(num_v, ana_v, h);
+        if (ok && attempt > 0) ++retried;
+      }
+      h *= 10;  // the last step tried
+      if (!ok) {
+        // on a kink the two one-sided slopes differ however small the step
+        const double right = (fp - f0) / h, left = (f0 - fm) / h;
+        if (!agree(right, left, h)) {
+          ++skipped;
+          continue;
+        }
+        ++bad;
+      }
+      const double rel = rel_error(num_v, ana_v);
+      if (rel > worst) {
+        worst = rel;
+        worst_num = num_v;
+        worst_ana = ana_v;
+        worst_where = where[k];
+      }
+    }
+    char rel_text[32];
+    std::snprintf(rel_text, sizeof rel_text, "%.2e", std::max(worst, 0.0));
+    const std::string checked = std::to_string(dirs.size()) + " " +
+                                (gc.mode == GradCheckSpec::Mode::projection
+                                     ? "random directions"
+                                     : std::string(gc.mode == GradCheckSpec::Mode::full
+                                                       ? "coordinates (all)"
+                                                       : "random coordinates")) +
+                                " of " + gc.wrt;
+    const std::string kinks =
+        (retried ? "; " + std::to_string(retried) + " near a kink agreed with a smaller step" : "") +
+        (skipped ? "; " + std::to_string(skipped) + " on a kink not counted" : std::string());
+    const std::string worst_text = worst_where + ": numerical " + num(worst_num) + ", your " +
+                                   g.gradient + " " + num(worst_ana) + ", relative error " +
+                                   rel_text + " (at most " + num(gc.max_rel_error) + ", step " +
+                                   num(gc.step) + ")";
+    if (skipped * 10 > static_cast<int>(dirs.size())) {
+      r.verdict = Verdict::failed;
+      r.message = std::to_string(skipped) + " of " + checked +
+                  " sit where your loss has a kink or a jump in every step tried; a loss that is "
+                  "not continuous there cannot be checked (is it computed the same way each call?)";
+    } else if (bad > 0) {
+      r.verdict = Verdict::failed;
+      r.message = g.gradient + " disagrees with the numerical gradient of your own loss at " +
+                  std::to_string(bad) + " of " + checked + "; the worst at " + worst_text + kinks;
+    } else {
+      r.verdict = Verdict::passed;
+      r.message = "checked " + checked + "; the worst at " + worst_text + kinks;
     }
   }
 

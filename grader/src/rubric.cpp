@@ -104,8 +104,8 @@ class Parser {
   }
 
   TestSpec test(const YAML::Node& node, const Rubric& r) const {
-    check_map(node, {"name", "case", "args", "seed", "points", "compare", "timing", "limits",
-                     "visibility"},
+    check_map(node, {"name", "case", "args", "seed", "points", "compare", "timing", "gradcheck",
+                     "threshold", "limits", "visibility"},
               "a test");
     TestSpec t;
     t.line = node.Mark().line + 1;
@@ -161,6 +161,22 @@ class Parser {
       }
       t.timing = ts;
     }
+    if (node["gradcheck"]) t.gradcheck = gradcheck(node["gradcheck"], *def, ctx);
+    if (node["threshold"]) {
+      const YAML::Node th = node["threshold"];
+      check_map(th, {"output", "min", "max"}, ctx + " threshold");
+      if (!th["output"] || (!th["min"] && !th["max"])) {
+        fail(th, ctx + " threshold needs an output and a min or a max");
+      }
+      ThresholdSpec spec;
+      spec.output = scalar<std::string>(th["output"], ctx + " threshold.output", "an output name");
+      if (th["min"]) spec.min = scalar<double>(th["min"], ctx + " threshold.min", "a number");
+      if (th["max"]) spec.max = scalar<double>(th["max"], ctx + " threshold.max", "a number");
+      t.threshold = spec;
+    }
+    if (t.gradcheck && (t.timing || t.threshold)) {
+      fail(node["gradcheck"], ctx + " is a gradcheck; it cannot also have timing or threshold");
+    }
     t.limits = node["limits"] ? limits(node["limits"], r.limits, ctx + " limits") : r.limits;
     if (node["visibility"]) {
       std::string v = scalar<std::string>(node["visibility"], ctx + " visibility", "text");
@@ -172,6 +188,34 @@ class Parser {
                                           "or after_published, found '" + v + "'");
     }
     return t;
+  }
+
+  GradCheckSpec gradcheck(const YAML::Node& node, const CaseDef& def, const std::string& ctx) const {
+    const std::string what = ctx + " gradcheck";
+    check_map(node, {"wrt", "mode", "samples", "step", "max_rel_error"}, what);
+    GradCheckSpec g;
+    if (node["wrt"]) g.wrt = scalar<std::string>(node["wrt"], what + ".wrt", "an input name");
+    if (!def.gradients.count(g.wrt)) {
+      std::string known;
+      for (const auto& [name, outputs] : def.gradients) known += (known.empty() ? "" : ", ") + name;
+      fail(node["wrt"] ? node["wrt"] : node,
+           what + ": case " + def.name + " has no gradient with respect to '" + g.wrt + "'" +
+               (known.empty() ? std::string(" (it has no gradient outputs)")
+                              : "; it has gradients with respect to: " + known));
+    }
+    if (node["mode"]) {
+      const std::string m = scalar<std::string>(node["mode"], what + ".mode", "text");
+      if (m == "full") g.mode = GradCheckSpec::Mode::full;
+      else if (m == "sparse") g.mode = GradCheckSpec::Mode::sparse;
+      else if (m == "projection") g.mode = GradCheckSpec::Mode::projection;
+      else fail(node["mode"], what + ".mode must be full, sparse or projection, found '" + m + "'");
+    }
+    if (node["samples"]) g.samples = static_cast<int>(whole(node["samples"], what + ".samples"));
+    if (node["step"]) g.step = positive(node["step"], what + ".step");
+    if (node["max_rel_error"]) {
+      g.max_rel_error = positive(node["max_rel_error"], what + ".max_rel_error");
+    }
+    return g;
   }
 
   Rubric rubric(const YAML::Node& root) const {
@@ -224,6 +268,15 @@ class Parser {
 };
 
 }  // namespace
+
+const char* to_string(GradCheckSpec::Mode m) {
+  switch (m) {
+    case GradCheckSpec::Mode::full: return "full";
+    case GradCheckSpec::Mode::sparse: return "sparse";
+    case GradCheckSpec::Mode::projection: return "projection";
+  }
+  return "sparse";
+}
 
 const char* to_string(Visibility v) {
   switch (v) {

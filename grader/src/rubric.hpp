@@ -39,6 +39,28 @@ struct TimingSpec {
   int repeats = 3;                      // the fastest of `repeats` runs counts, for each side
 };
 
+// A numerical gradient check of the submission's own loss (no reference involved).
+struct GradCheckSpec {
+  enum class Mode {
+    full,        // every coordinate of the input
+    sparse,      // `samples` coordinates drawn at random
+    projection,  // `samples` random directions u: (f(x + hu) - f(x - hu)) / 2h against <grad, u>
+  };
+  std::string wrt = "W";   // the input differentiated
+  Mode mode = Mode::sparse;
+  int samples = 20;
+  double step = 1e-5;
+  double max_rel_error = 1e-7;
+};
+const char* to_string(GradCheckSpec::Mode m);
+
+// An output that must reach a bound instead of matching the reference (a trained model's
+// accuracy, say); the reference's value is shown beside it.
+struct ThresholdSpec {
+  std::string output;
+  std::optional<double> min, max;
+};
+
 struct TestSpec {
   std::string name;
   std::string case_name;
@@ -47,6 +69,8 @@ struct TestSpec {
   double points = 0;
   CompareSpec compare;
   std::optional<TimingSpec> timing;
+  std::optional<GradCheckSpec> gradcheck;
+  std::optional<ThresholdSpec> threshold;
   Limits limits;
   Visibility visibility = Visibility::visible;
   int line = 0;  // where the test starts in the rubric file

@@ -24,6 +24,7 @@ const CaseCatalog& all_cases() {
   static const CaseCatalog catalog = [] {
     CaseCatalog c;
     add_knn_cases(c);
+    add_linear_cases(c);
     return c;
   }();
   return catalog;
