@@ -12,41 +12,17 @@
 #include <set>
 #include <string>
 
-#include "grade.hpp"
+#include "grade_samples.hpp"
 
 namespace pg::grader {
 namespace {
 
 using ::testing::HasSubstr;
 
-const std::string kSource = PIXELGRAD_SOURCE_DIR;
+using namespace pg::grader::testing;
 
 GradeReport grade_sample(const std::string& submission, const std::string& rubric = "") {
-  GradeOptions o;
-  o.assignment = "knn";
-  o.submission = kSource + "/" + submission;
-  o.rubric_path = rubric.empty() ? kSource + "/grader/rubrics/knn.yaml" : kSource + "/" + rubric;
-  o.kit_dir = std::string(PIXELGRAD_BINARY_DIR) + "/kit";
-  DatasetSource data;
-  GradeReport report;
-  grade(o, data, report);
-  return report;
-}
-
-// name -> verdict of every test that did not pass
-std::map<std::string, Verdict> not_passed(const GradeReport& r) {
-  std::map<std::string, Verdict> out;
-  for (const auto& t : r.tests) {
-    if (t.verdict != Verdict::passed) out[t.name] = t.verdict;
-  }
-  return out;
-}
-
-const TestResult& test_named(const GradeReport& r, const std::string& name) {
-  for (const auto& t : r.tests) {
-    if (t.name == name) return t;
-  }
-  throw std::runtime_error("no test named " + name);
+  return testing::grade_sample("knn", submission, rubric);
 }
 
 TEST(grade_knn, reference_scores_full_marks) {
