@@ -42,11 +42,6 @@ void register_calls(CallTable& t) {
     out.put("loss_history", Mat(Eigen::Map<const Mat>(history.data(), 1,
                                                       static_cast<Eigen::Index>(history.size()))));
     out.put("W", clf.W());
-    if (in.has("X_val")) {
-      IVec pred = clf.predict(in.mat("X_val"));
-      out.put("val_accuracy", static_cast<double>((pred.array() == in.ivec("y_val").array()).count()) /
-                                  static_cast<double>(pred.size()));
-    }
     return out;
   });
   t.add("linear.predict", [](const Bundle& in) {

@@ -43,6 +43,11 @@ struct CaseDef {
   std::function<wire::Bundle(const Args&, std::uint64_t seed, DataSource&)> make_inputs;
   // input name -> its loss and gradient outputs, for the inputs a gradcheck may perturb
   std::map<std::string, GradientOf> gradients = {};
+  // inputs the grader keeps (never sent to a runner), for `derive`
+  std::vector<std::string> private_inputs = {};
+  // outputs computed by the grader from the inputs and a runner's outputs (for both runners), so
+  // that a number a threshold judges is never one a submission reports about itself
+  std::function<void(const wire::Bundle& inputs, wire::Bundle& outputs)> derive = {};
 };
 
 class CaseCatalog {

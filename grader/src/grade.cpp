@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -88,6 +89,24 @@ wire::Bundle make_test_inputs(const Rubric& rubric, const TestSpec& t, const Cas
     throw UsageError(rubric.path + ":" + std::to_string(t.line) + ": test '" + t.name +
                      "': " + e.what());
   }
+}
+
+// The inputs a runner gets: all but the case's private ones.
+wire::Bundle sendable(const CaseDef& def, const wire::Bundle& all) {
+  wire::Bundle out;
+  for (const auto& [name, value] : all.entries()) {
+    if (std::find(def.private_inputs.begin(), def.private_inputs.end(), name) ==
+        def.private_inputs.end()) {
+      out.put(name, value);
+    }
+  }
+  return out;
+}
+
+// Adds the outputs the grader computes itself (CaseDef::derive) to a runner's outputs.
+wire::Bundle with_derived(const CaseDef& def, const wire::Bundle& all_inputs, wire::Bundle outputs) {
+  if (def.derive) def.derive(all_inputs, outputs);
+  return outputs;
 }
 
 TestResult result_for(const TestSpec& t, Verdict v) {
@@ -231,7 +250,8 @@ class Grader {
 
   void run_into(const TestSpec& t, TestResult& r) {
     const CaseDef& def = *all_cases().find(t.case_name);
-    wire::Message load{"load", inputs_for(t, def, t.seed)};
+    const wire::Bundle all_inputs = inputs_for(t, def, t.seed);
+    wire::Message load{"load", sendable(def, all_inputs)};
     wire::Message call{"call", {}};
     call.fields.put("case", t.case_name);
     if (t.gradcheck) {
@@ -243,6 +263,7 @@ class Grader {
     double ref_seconds = 0;
     std::optional<wire::Bundle> expected = reference(load, call, r, ref_seconds);
     if (!expected) return;
+    *expected = with_derived(def, all_inputs, std::move(*expected));
 
     RunnerSession student(policy_, runner_config(student_runner_, t.limits));
     Exchange l = student.request(load);
@@ -253,9 +274,10 @@ class Grader {
       if (c.status != Exchange::Status::answered) {
         verdict_from_failure(c, t.limits, def, r);
       } else if (verdict_from_answer(c.reply, def, r)) {
+        const wire::Bundle got = with_derived(def, all_inputs, c.reply.fields);
         if (t.threshold) {
-          check_threshold(*t.threshold, *expected, c.reply.fields, r);
-        } else if (auto diff = compare_outputs(*expected, c.reply.fields, t.compare)) {
+          check_threshold(*t.threshold, *expected, got, r);
+        } else if (auto diff = compare_outputs(*expected, got, t.compare)) {
           r.verdict = Verdict::failed;
           r.message = *diff;
         } else {
@@ -275,13 +297,16 @@ class Grader {
                RunnerSession& student, double student_first, double ref_first, TestResult& r) {
     double best_student = student_first, best_ref = ref_first;
     for (int rep = 1; rep < t.timing->repeats; ++rep) {
-      wire::Message load{"load", inputs_for(t, def, t.seed + static_cast<std::uint64_t>(rep))};
+      const wire::Bundle all_inputs =
+          inputs_for(t, def, t.seed + static_cast<std::uint64_t>(rep));
+      wire::Message load{"load", sendable(def, all_inputs)};
       double ref_seconds = 0;
       std::optional<wire::Bundle> expected = reference(load, call, r, ref_seconds);
       if (!expected) {
         r.verdict = Verdict::grader_error;
         return;
       }
+      *expected = with_derived(def, all_inputs, std::move(*expected));
       best_ref = std::min(best_ref, ref_seconds);
       Exchange sl = student.request(load);
       if (sl.status != Exchange::Status::answered) {
@@ -294,7 +319,8 @@ class Grader {
         return;
       }
       if (!verdict_from_answer(sc.reply, def, r)) return;
-      if (auto diff = compare_outputs(*expected, sc.reply.fields, t.compare)) {
+      if (auto diff = compare_outputs(*expected, with_derived(def, all_inputs, sc.reply.fields),
+                                      t.compare)) {
         r.verdict = Verdict::failed;
         r.message = "on timed run " + std::to_string(rep + 1) + " (seed " +
                     std::to_string(t.seed + static_cast<std::uint64_t>(rep)) + "): " + *diff;

@@ -64,7 +64,8 @@ class TextWriter : public ReportWriter {
           out << "       your code printed:\n" << indent(excerpt(t.output), "       | ") << "\n";
         }
         detailed = true;
-      } else if (ok && t.ratio) {
+      } else if (ok && !t.message.empty()) {
+        // a passing timed, threshold or gradient-check test says what it measured
         out << "       " << first_line(t.message) << "\n";
       }
     }

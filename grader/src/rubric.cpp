@@ -177,6 +177,9 @@ class Parser {
     if (t.gradcheck && (t.timing || t.threshold)) {
       fail(node["gradcheck"], ctx + " is a gradcheck; it cannot also have timing or threshold");
     }
+    if (t.threshold && t.timing) {
+      fail(node["timing"], ctx + " has a threshold; it cannot also be timed");
+    }
     t.limits = node["limits"] ? limits(node["limits"], r.limits, ctx + " limits") : r.limits;
     if (node["visibility"]) {
       std::string v = scalar<std::string>(node["visibility"], ctx + " visibility", "text");
