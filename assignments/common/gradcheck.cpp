@@ -77,4 +77,18 @@ std::vector<SparseCheck> grad_check_sparse(const std::function<double(const Mat&
   return checks;
 }
 
+ProjectionCheck grad_check_projection(const std::function<double(const Mat&)>& f, const Mat& x,
+                                      const Mat& analytic, std::uint64_t seed, double h) {
+  check_shape("grad_check_projection", "analytic", analytic, x.rows(), x.cols());
+  require(x.size() > 0, "grad_check_projection", "x is empty");
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  Mat u(x.rows(), x.cols());
+  for (Eigen::Index i = 0; i < u.size(); ++i) u.data()[i] = normal(rng);
+  u /= u.norm();
+  const double num = (f(x + h * u) - f(x - h * u)) / (2 * h);
+  const double ana = (analytic.array() * u.array()).sum();
+  return {num, ana, rel_error(num, ana)};
+}
+
 }  // namespace pg

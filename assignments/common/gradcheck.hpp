@@ -39,4 +39,15 @@ std::vector<SparseCheck> grad_check_sparse(const std::function<double(const Mat&
                                            const Mat& analytic, int num_checks,
                                            std::uint64_t seed, double h = 1e-5);
 
+// One random-direction check: for a unit-norm random u (drawn with `seed`), the directional
+// derivative (f(x + h u) - f(x - h u)) / (2h) against <analytic, u>. Cheap for a big x: two calls
+// of f whatever its size. Returns {numerical, analytic, rel_error}.
+struct ProjectionCheck {
+  double numerical;
+  double analytic;
+  double rel_error;
+};
+ProjectionCheck grad_check_projection(const std::function<double(const Mat&)>& f, const Mat& x,
+                                      const Mat& analytic, std::uint64_t seed, double h = 1e-5);
+
 }  // namespace pg

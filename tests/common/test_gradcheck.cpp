@@ -53,5 +53,16 @@ TEST(sparse_check, finds_the_one_wrong_coordinate) {
   EXPECT_NEAR(checks[0].rel_error, 1.0 / 23.0, 1e-6);
 }
 
+TEST(projection_check, agrees_for_a_right_gradient_and_not_for_a_wrong_one) {
+  Mat x(3, 4);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = 0.1 * static_cast<double>(i) - 0.5;
+  auto f = [](const Mat& m) { return m.array().exp().sum(); };
+  Mat right = x.array().exp();
+  EXPECT_LT(grad_check_projection(f, x, right, 3).rel_error, 1e-8);
+  Mat wrong = right;
+  wrong(1, 2) *= 3.0;
+  EXPECT_GT(grad_check_projection(f, x, wrong, 3).rel_error, 1e-3);
+}
+
 }  // namespace
 }  // namespace pg
