@@ -13,6 +13,7 @@
 
 #include "common/errors.hpp"
 #include "datasets/cifar10.hpp"
+#include "support/temp_dir.hpp"
 
 namespace pg::data {
 namespace {
@@ -22,26 +23,7 @@ using ::testing::HasSubstr;
 
 using Bytes = std::vector<unsigned char>;
 
-// a fresh folder per test, removed afterwards
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() / ("pixelgrad-" + std::string(info->test_suite_name()) + "-" +
-                                         info->name() + "-" + std::to_string(::getpid()));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using pg::testing::TempDir;
 
 // the byte of channel c, row h, column w in record i: a pattern that tells them all apart mod 256
 unsigned char value(int i, int c, int h, int w) { return (i * 101 + c * 67 + h * 5 + w) % 256; }

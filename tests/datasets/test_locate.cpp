@@ -13,6 +13,7 @@
 
 #include "common/errors.hpp"
 #include "datasets/locate.hpp"
+#include "support/temp_dir.hpp"
 
 namespace pg::data {
 namespace {
@@ -20,26 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-// a fresh folder per test, removed afterwards
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() / ("pixelgrad-" + std::string(info->test_suite_name()) + "-" +
-                                         info->name() + "-" + std::to_string(::getpid()));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using pg::testing::TempDir;
 
 // sets or unsets PIXELGRAD_DATA for one test, then puts back what was there
 class DataEnv {

@@ -2,7 +2,10 @@
 // and look at the verdicts.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -42,6 +45,17 @@ inline const TestResult& test_named(const GradeReport& r, const std::string& nam
     if (t.name == name) return t;
   }
   throw std::runtime_error("no test named " + name);
+}
+
+// Every test not in `loses` passed and every one in it failed (a wrong answer, not a crash).
+inline void expect_loses_exactly(const GradeReport& r, const std::set<std::string>& loses) {
+  ASSERT_TRUE(r.built) << r.build_log;
+  std::set<std::string> lost;
+  for (const auto& [name, verdict] : not_passed(r)) {
+    lost.insert(name);
+    EXPECT_EQ(verdict, Verdict::failed) << name << ": " << test_named(r, name).message;
+  }
+  EXPECT_EQ(lost, loses);
 }
 
 }  // namespace pg::grader::testing
