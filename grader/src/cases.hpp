@@ -66,6 +66,7 @@ const CaseCatalog& all_cases();
 // Adds the cases of one assignment (one file per assignment in grader/src/cases/).
 void add_knn_cases(CaseCatalog& catalog);
 void add_linear_cases(CaseCatalog& catalog);
+void add_backprop_cases(CaseCatalog& catalog);
 
 // Typed access to filled-in arguments (the loader guarantees presence and type).
 std::int64_t arg_int(const Args& a, const std::string& name);

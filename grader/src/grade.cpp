@@ -379,7 +379,7 @@ class Grader {
       return false;
     }
     if (!verdict_from_answer(c.reply, def, r)) return false;
-    const wire::Bundle& out = c.reply.fields;
+    const wire::Bundle out = with_derived(def, inputs, c.reply.fields);
     if (!out.has(g.loss) || !std::holds_alternative<double>(out.at(g.loss))) {
       r.verdict = Verdict::failed;
       r.message = "the output '" + g.loss + "' is missing or not a number";

@@ -25,6 +25,7 @@ const CaseCatalog& all_cases() {
     CaseCatalog c;
     add_knn_cases(c);
     add_linear_cases(c);
+    add_backprop_cases(c);
     return c;
   }();
   return catalog;

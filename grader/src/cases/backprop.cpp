@@ -1,0 +1,171 @@
+// Trusted inputs for the backprop cases: layer inputs with an upstream gradient (so that gradient
+// checks are vector-Jacobian products), class scores for the losses, the lecture's circuits, and
+// gradient sequences for the update rules. Not the calls (grader/harness/backprop.cpp).
+#include <random>
+#include <stdexcept>
+
+#include "cases.hpp"
+
+namespace pg::grader {
+
+namespace {
+
+using wire::Bundle;
+
+void require_arg(bool ok, const std::string& message) {
+  if (!ok) throw std::invalid_argument(message);
+}
+
+Mat gaussian(long rows, long cols, double scale, std::mt19937_64& rng) {
+  std::normal_distribution<double> g(0.0, 1.0);
+  Mat M(rows, cols);
+  for (Eigen::Index i = 0; i < M.size(); ++i) M.data()[i] = scale * g(rng);
+  return M;
+}
+
+// vjp = sum(out .* dout): the scalar whose gradient with respect to each input is what a backward
+// pass returns, computed here from the runner's out and the grader's dout
+void derive_vjp(const Bundle& inputs, Bundle& outputs) {
+  if (!outputs.has("out") || !std::holds_alternative<Mat>(outputs.at("out"))) return;
+  const Mat& out = outputs.mat("out");
+  const Mat& dout = inputs.mat("dout");
+  if (out.rows() != dout.rows() || out.cols() != dout.cols()) return;
+  outputs.put("vjp", (out.array() * dout.array()).sum());
+}
+
+std::map<std::string, ArgDef> layer_args() {
+  return {
+      {"num_examples", {std::int64_t{4}, "rows N"}},
+      {"input_dim", {std::int64_t{5}, "D"}},
+      {"output_dim", {std::int64_t{3}, "M (affine layers)"}},
+      {"scale", {1.0, "inputs are scale * N(0, 1)"}},
+  };
+}
+
+Bundle affine_inputs(const Args& a, std::uint64_t seed, DataSource&) {
+  const long n = arg_int(a, "num_examples"), d = arg_int(a, "input_dim"),
+             m = arg_int(a, "output_dim");
+  require_arg(n >= 1 && d >= 1 && m >= 1, "num_examples, input_dim, output_dim >= 1");
+  const double s = arg_real(a, "scale");
+  std::mt19937_64 rng(seed);
+  Bundle in;
+  in.put("x", gaussian(n, d, s, rng));
+  in.put("w", gaussian(d, m, s, rng));
+  in.put("b", gaussian(1, m, s, rng));
+  in.put("dout", gaussian(n, m, 1.0, rng));
+  return in;
+}
+
+Bundle elementwise_inputs(const Args& a, std::uint64_t seed, DataSource&) {
+  const long n = arg_int(a, "num_examples"), d = arg_int(a, "input_dim");
+  require_arg(n >= 1 && d >= 1, "num_examples, input_dim >= 1");
+  std::mt19937_64 rng(seed);
+  Bundle in;
+  in.put("x", gaussian(n, d, arg_real(a, "scale"), rng));
+  in.put("dout", gaussian(n, d, 1.0, rng));
+  return in;
+}
+
+Bundle loss_inputs(const Args& a, std::uint64_t seed, DataSource&) {
+  const long n = arg_int(a, "num_examples"), c = arg_int(a, "num_classes");
+  require_arg(n >= 1 && c >= 2, "num_examples >= 1, num_classes >= 2");
+  std::mt19937_64 rng(seed);
+  Bundle in;
+  in.put("scores", gaussian(n, c, arg_real(a, "scale"), rng));
+  std::uniform_int_distribution<int> label(0, static_cast<int>(c) - 1);
+  IVec y(n);
+  for (long i = 0; i < n; ++i) y(i) = label(rng);
+  in.put("y", std::move(y));
+  return in;
+}
+
+Bundle circuit_inputs(const Args& a, std::uint64_t, DataSource&) {
+  Bundle in;
+  for (const char* name : {"x", "y", "z", "dout"}) in.put(name, arg_real(a, name));
+  return in;
+}
+
+Bundle neuron_inputs(const Args& a, std::uint64_t seed, DataSource&) {
+  Bundle in;
+  if (arg_bool(a, "lecture")) {
+    // the lecture's neuron: w = (2, -3), b = -3, x = (-1, -2)
+    in.put("w", Mat{{2.0, -3.0}});
+    in.put("x", Mat{{-1.0, -2.0}});
+    in.put("b", -3.0);
+  } else {
+    const long d = arg_int(a, "input_dim");
+    require_arg(d >= 1, "input_dim >= 1");
+    std::mt19937_64 rng(seed);
+    in.put("w", gaussian(1, d, 1.0, rng));
+    in.put("x", gaussian(1, d, 1.0, rng));
+    in.put("b", gaussian(1, 1, 1.0, rng)(0, 0));
+  }
+  in.put("dout", arg_real(a, "dout"));
+  return in;
+}
+
+Bundle optim_inputs(const Args& a, std::uint64_t seed, DataSource&) {
+  const long r = arg_int(a, "rows"), c = arg_int(a, "cols"), steps = arg_int(a, "steps");
+  require_arg(r >= 1 && c >= 1 && steps >= 1, "rows, cols, steps >= 1");
+  std::mt19937_64 rng(seed);
+  Bundle in;
+  in.put("w", gaussian(r, c, 1.0, rng));
+  in.put("grads", gaussian(steps * r, c, 1.0, rng));
+  in.put("steps", std::int64_t{steps});
+  in.put("learning_rate", arg_real(a, "learning_rate"));
+  return in;
+}
+
+std::map<std::string, ArgDef> optim_args(double learning_rate) {
+  return {
+      {"rows", {std::int64_t{3}, "parameter rows"}},
+      {"cols", {std::int64_t{4}, "parameter columns"}},
+      {"steps", {std::int64_t{5}, "updates, each with its own gradient"}},
+      {"learning_rate", {learning_rate, "the rule's learning rate"}},
+  };
+}
+
+}  // namespace
+
+void add_backprop_cases(CaseCatalog& c) {
+  const std::map<std::string, GradientOf> affine_grads = {
+      {"x", {"vjp", "dx"}}, {"w", {"vjp", "dw"}}, {"b", {"vjp", "db"}}};
+  CaseDef affine{"backprop.affine", "affine_forward/affine_backward", layer_args(), affine_inputs,
+                 affine_grads};
+  affine.derive = derive_vjp;
+  c.add(affine);
+  CaseDef sandwich{"backprop.affine_relu", "affine_relu_forward/affine_relu_backward",
+                   layer_args(), affine_inputs, affine_grads};
+  sandwich.derive = derive_vjp;
+  c.add(sandwich);
+  for (const auto& [name, function] :
+       {std::pair{"backprop.relu", "relu_forward/relu_backward"},
+        std::pair{"backprop.sigmoid", "sigmoid_forward/sigmoid_backward"}}) {
+    CaseDef layer{name, function, layer_args(), elementwise_inputs, {{"x", {"vjp", "dx"}}}};
+    layer.derive = derive_vjp;
+    c.add(layer);
+  }
+  const std::map<std::string, ArgDef> loss_args = {
+      {"num_examples", {std::int64_t{6}, "rows N"}},
+      {"num_classes", {std::int64_t{4}, "C"}},
+      {"scale", {1.0, "scores are scale * N(0, 1); large scales overflow a naive softmax"}},
+  };
+  c.add({"backprop.softmax_loss", "softmax_loss", loss_args, loss_inputs,
+         {{"scores", {"loss", "dscores"}}}});
+  c.add({"backprop.svm_loss", "svm_loss", loss_args, loss_inputs,
+         {{"scores", {"loss", "dscores"}}}});
+  c.add({"backprop.add_mul", "add_mul_forward/add_mul_backward",
+         {{"x", {3.0, "x"}}, {"y", {5.0, "y"}}, {"z", {-2.0, "z"}}, {"dout", {1.0, "upstream"}}},
+         circuit_inputs});
+  c.add({"backprop.neuron", "neuron_forward/neuron_backward",
+         {{"lecture", {false, "the lecture's w = (2, -3), b = -3, x = (-1, -2)"}},
+          {"input_dim", {std::int64_t{3}, "D"}},
+          {"dout", {1.0, "upstream gradient"}}},
+         neuron_inputs});
+  c.add({"backprop.sgd", "sgd", optim_args(1e-2), optim_inputs});
+  c.add({"backprop.sgd_momentum", "sgd_momentum", optim_args(1e-2), optim_inputs});
+  c.add({"backprop.rmsprop", "rmsprop", optim_args(1e-2), optim_inputs});
+  c.add({"backprop.adam", "adam", optim_args(1e-3), optim_inputs});
+}
+
+}  // namespace pg::grader
