@@ -1,6 +1,7 @@
 // Runner-side calls for assignment 3 (backprop): layers forward and backward with an upstream
 // gradient, the losses, the circuits, and update rules over several steps.
 // Not the inputs or the checks (grader/src/cases/backprop.cpp).
+#include "backprop/fc_net.hpp"
 #include "backprop/layers.hpp"
 #include "backprop/optim.hpp"
 #include "calls.hpp"
@@ -41,9 +42,32 @@ Bundle trajectory(const Bundle& in, Step step) {
   return out;
 }
 
+std::vector<int> dims(const IVec& v) { return std::vector<int>(v.data(), v.data() + v.size()); }
+
 }  // namespace
 
 void register_calls(CallTable& t) {
+  t.add("backprop.fc_net_init", [](const Bundle& in) {
+    FullyConnectedNet net(dims(in.ivec("hidden_dims")), static_cast<int>(in.integer("input_dim")),
+                          static_cast<int>(in.integer("num_classes")), 0.0,
+                          in.real("weight_scale"), static_cast<std::uint64_t>(in.integer("seed")));
+    Bundle o;
+    for (auto& [name, value] : net.params) o.put(name, value);
+    return o;
+  });
+  t.add("backprop.fc_net_loss", [](const Bundle& in) {
+    const Mat& X = in.mat("X");
+    FullyConnectedNet net(dims(in.ivec("hidden_dims")), static_cast<int>(X.cols()),
+                          static_cast<int>(in.integer("num_classes")), in.real("reg"), 1.0, 0);
+    // the parameters come from the grader, so that it can perturb them
+    for (auto& [name, value] : net.params) value = in.mat(name);
+    NetLossGrads lg = net.loss(X, in.ivec("y"));
+    Bundle o;
+    o.put("loss", lg.loss);
+    for (auto& [name, grad] : lg.grads) o.put("d" + name, std::move(grad));
+    o.put("scores", net.scores(X));
+    return o;
+  });
   t.add("backprop.add_mul", [](const Bundle& in) {
     auto [out, cache] = add_mul_forward(in.real("x"), in.real("y"), in.real("z"));
     AddMulGrads g = add_mul_backward(in.real("dout"), cache);

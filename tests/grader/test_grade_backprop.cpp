@@ -50,15 +50,27 @@ TEST_P(grade_buggy_backprop, loses_exactly_its_tests) {
 INSTANTIATE_TEST_SUITE_P(
     samples, grade_buggy_backprop,
     ::testing::Values(
+        // the net is built from the layers: a layer's bug also fails the nets that use it
         Buggy{"relu_passes_negative",
               {"ReLU forward and backward", "ReLU dx, numerical check",
-               "affine-ReLU forward and backward", "affine-ReLU dw, numerical check"}},
+               "affine-ReLU forward and backward", "affine-ReLU dw, numerical check",
+               "net with one hidden layer, loss and gradients",
+               "net with two hidden layers and regularization, loss and gradients",
+               "net with three hidden layers and regularization, loss and gradients",
+               "net W1 with regularization, numerical check", "net b2, numerical check"}},
         Buggy{"bias_gradient_not_summed",
               {"affine forward and backward", "affine db, numerical check",
-               "affine-ReLU forward and backward"}},
+               "affine-ReLU forward and backward", "net with one hidden layer, loss and gradients",
+               "net with two hidden layers and regularization, loss and gradients",
+               "net with three hidden layers and regularization, loss and gradients",
+               "net without hidden layers (softmax regression)", "net b2, numerical check"}},
         Buggy{"adam_no_bias_correction",
               {"Adam, 5 steps", "Adam, 50 steps with a large learning rate"}},
-        Buggy{"momentum_sign_flipped", {"SGD with momentum, 5 steps"}}),
+        Buggy{"momentum_sign_flipped", {"SGD with momentum, 5 steps"}},
+        Buggy{"reg_missing_in_one_layer",
+              {"net with two hidden layers and regularization, loss and gradients",
+               "net with three hidden layers and regularization, loss and gradients",
+               "net without hidden layers (softmax regression)", "net W3, numerical check"}}),
     [](const auto& info) { return std::string(info.param.sample); });
 
 }  // namespace

@@ -125,9 +125,82 @@ std::map<std::string, ArgDef> optim_args(double learning_rate) {
   };
 }
 
+IVec hidden_of(const Args& a) {
+  const auto& h = arg_ints(a, "hidden_dims");
+  IVec v(static_cast<Eigen::Index>(h.size()));
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    require_arg(h[i] >= 1, "every hidden dimension must be at least 1");
+    v(static_cast<Eigen::Index>(i)) = static_cast<int>(h[i]);
+  }
+  require_arg(h.size() <= 4, "at most 4 hidden layers");
+  return v;
+}
+
+Bundle fc_init_inputs(const Args& a, std::uint64_t seed, DataSource&) {
+  Bundle in;
+  in.put("hidden_dims", hidden_of(a));
+  in.put("input_dim", arg_int(a, "input_dim"));
+  in.put("num_classes", arg_int(a, "num_classes"));
+  in.put("weight_scale", arg_real(a, "weight_scale"));
+  in.put("seed", static_cast<std::int64_t>(seed));
+  return in;
+}
+
+Bundle fc_loss_inputs(const Args& a, std::uint64_t seed, DataSource&) {
+  const long n = arg_int(a, "num_examples"), d = arg_int(a, "input_dim"),
+             c = arg_int(a, "num_classes");
+  require_arg(n >= 1 && d >= 1 && c >= 2, "num_examples, input_dim >= 1, num_classes >= 2");
+  IVec hidden = hidden_of(a);
+  std::mt19937_64 rng(seed);
+  Bundle in;
+  in.put("X", gaussian(n, d, 1.0, rng));
+  std::uniform_int_distribution<int> label(0, static_cast<int>(c) - 1);
+  IVec y(n);
+  for (long i = 0; i < n; ++i) y(i) = label(rng);
+  in.put("y", std::move(y));
+  in.put("hidden_dims", hidden);
+  in.put("num_classes", std::int64_t{c});
+  in.put("reg", arg_real(a, "reg"));
+  // the parameters, W_i = weight_scale * N(0, 1) and b_i = 0.1 * N(0, 1)
+  long in_dim = d;
+  for (Eigen::Index i = 0; i <= hidden.size(); ++i) {
+    const long out_dim = i < hidden.size() ? hidden(i) : c;
+    const std::string k = std::to_string(i + 1);
+    in.put(std::string("W") + k, gaussian(in_dim, out_dim, arg_real(a, "weight_scale"), rng));
+    in.put(std::string("b") + k, gaussian(1, out_dim, 0.1, rng));
+    in_dim = out_dim;
+  }
+  return in;
+}
+
+std::map<std::string, GradientOf> fc_gradients() {
+  std::map<std::string, GradientOf> g;
+  for (int i = 1; i <= 5; ++i) {
+    for (const char* kind : {"W", "b"}) {
+      const std::string name = std::string(kind) + std::to_string(i);
+      g[name] = {"loss", "d" + name};
+    }
+  }
+  return g;
+}
+
 }  // namespace
 
 void add_backprop_cases(CaseCatalog& c) {
+  c.add({"backprop.fc_net_init", "FullyConnectedNet::FullyConnectedNet",
+         {{"hidden_dims", {std::vector<std::int64_t>{6, 5}, "hidden layer sizes"}},
+          {"input_dim", {std::int64_t{4}, "D"}},
+          {"num_classes", {std::int64_t{3}, "C"}},
+          {"weight_scale", {0.01, "W_i = weight_scale * N(0, 1)"}}},
+         fc_init_inputs});
+  c.add({"backprop.fc_net_loss", "FullyConnectedNet::loss",
+         {{"hidden_dims", {std::vector<std::int64_t>{6, 5}, "hidden layer sizes (at most 4)"}},
+          {"num_examples", {std::int64_t{5}, "N"}},
+          {"input_dim", {std::int64_t{4}, "D"}},
+          {"num_classes", {std::int64_t{3}, "C"}},
+          {"reg", {0.0, "L2 strength"}},
+          {"weight_scale", {0.5, "W_i = weight_scale * N(0, 1)"}}},
+         fc_loss_inputs, fc_gradients()});
   const std::map<std::string, GradientOf> affine_grads = {
       {"x", {"vjp", "dx"}}, {"w", {"vjp", "dw"}}, {"b", {"vjp", "db"}}};
   CaseDef affine{"backprop.affine", "affine_forward/affine_backward", layer_args(), affine_inputs,
