@@ -3,6 +3,7 @@
 // Not the inputs or the checks (grader/src/cases/backprop.cpp).
 #include "backprop/fc_net.hpp"
 #include "backprop/layers.hpp"
+#include "backprop/solver.hpp"
 #include "backprop/optim.hpp"
 #include "calls.hpp"
 
@@ -52,6 +53,30 @@ void register_calls(CallTable& t) {
                           static_cast<int>(in.integer("num_classes")), 0.0,
                           in.real("weight_scale"), static_cast<std::uint64_t>(in.integer("seed")));
     Bundle o;
+    for (auto& [name, value] : net.params) o.put(name, value);
+    return o;
+  });
+  t.add("backprop.solver_train", [](const Bundle& in) {
+    const Mat& X = in.mat("X");
+    FullyConnectedNet net(dims(in.ivec("hidden_dims")), static_cast<int>(X.cols()),
+                          static_cast<int>(in.integer("num_classes")), in.real("reg"),
+                          in.real("weight_scale"), static_cast<std::uint64_t>(in.integer("seed")));
+    SolverConfig c;
+    c.update_rule = in.text("update_rule");
+    c.learning_rate = in.real("learning_rate");
+    c.lr_decay = in.real("lr_decay");
+    c.num_epochs = static_cast<int>(in.integer("num_epochs"));
+    c.batch_size = static_cast<int>(in.integer("batch_size"));
+    c.seed = static_cast<std::uint64_t>(in.integer("seed"));
+    c.progress = false;
+    TrainingHistory h = train(net, X, in.ivec("y"), in.mat("X_val"), in.ivec("y_val"), c);
+    auto as_row = [](const std::vector<double>& v) {
+      return Mat(Eigen::Map<const Mat>(v.data(), 1, static_cast<Eigen::Index>(v.size())));
+    };
+    Bundle o;
+    o.put("loss_history", as_row(h.loss_history));
+    o.put("train_acc_history", as_row(h.train_acc_history));
+    o.put("val_acc_history", as_row(h.val_acc_history));
     for (auto& [name, value] : net.params) o.put(name, value);
     return o;
   });

@@ -173,6 +173,48 @@ Bundle fc_loss_inputs(const Args& a, std::uint64_t seed, DataSource&) {
   return in;
 }
 
+// labelled clusters (one centre per class, spread `spread`) in `d` dimensions
+void clusters(long n, long d, long c, double spread, std::mt19937_64& rng, Mat& X, IVec& y) {
+  const Mat centres = gaussian(c, d, 1.0, rng);
+  X = gaussian(n, d, spread, rng);
+  std::uniform_int_distribution<int> label(0, static_cast<int>(c) - 1);
+  y.resize(n);
+  for (long i = 0; i < n; ++i) {
+    y(i) = label(rng);
+    X.row(i) += centres.row(y(i));
+  }
+}
+
+Bundle solver_inputs(const Args& a, std::uint64_t seed, DataSource&) {
+  const long n = arg_int(a, "num_examples"), v = arg_int(a, "num_val"),
+             d = arg_int(a, "input_dim"), c = arg_int(a, "num_classes");
+  require_arg(n >= 1 && v >= 1 && d >= 1 && c >= 2,
+              "num_examples, num_val, input_dim >= 1 and num_classes >= 2");
+  const std::string& rule = arg_text(a, "update_rule");
+  require_arg(rule == "sgd" || rule == "sgd_momentum" || rule == "rmsprop" || rule == "adam",
+              "update_rule must be sgd, sgd_momentum, rmsprop or adam");
+  std::mt19937_64 rng(seed);
+  Mat X, Xv;
+  IVec y, yv;
+  clusters(n + v, d, c, arg_real(a, "spread"), rng, X, y);
+  Bundle in;
+  in.put("X", Mat(X.topRows(n)));
+  in.put("y", IVec(y.head(n)));
+  in.put("X_val", Mat(X.bottomRows(v)));
+  in.put("y_val", IVec(y.tail(v)));
+  in.put("hidden_dims", hidden_of(a));
+  in.put("num_classes", std::int64_t{c});
+  in.put("reg", arg_real(a, "reg"));
+  in.put("weight_scale", arg_real(a, "weight_scale"));
+  in.put("update_rule", rule);
+  in.put("learning_rate", arg_real(a, "learning_rate"));
+  in.put("lr_decay", arg_real(a, "lr_decay"));
+  in.put("num_epochs", arg_int(a, "num_epochs"));
+  in.put("batch_size", arg_int(a, "batch_size"));
+  in.put("seed", static_cast<std::int64_t>(seed));
+  return in;
+}
+
 std::map<std::string, GradientOf> fc_gradients() {
   std::map<std::string, GradientOf> g;
   for (int i = 1; i <= 5; ++i) {
@@ -193,6 +235,21 @@ void add_backprop_cases(CaseCatalog& c) {
           {"num_classes", {std::int64_t{3}, "C"}},
           {"weight_scale", {0.01, "W_i = weight_scale * N(0, 1)"}}},
          fc_init_inputs});
+  c.add({"backprop.solver_train", "train (the solver)",
+         {{"hidden_dims", {std::vector<std::int64_t>{20}, "hidden layer sizes (at most 4)"}},
+          {"num_examples", {std::int64_t{50}, "training rows"}},
+          {"num_val", {std::int64_t{20}, "validation rows"}},
+          {"input_dim", {std::int64_t{10}, "D"}},
+          {"num_classes", {std::int64_t{3}, "C"}},
+          {"spread", {1.0, "noise around each class centre (small: separable)"}},
+          {"reg", {0.0, "L2 strength"}},
+          {"weight_scale", {0.1, "initial W_i = weight_scale * N(0, 1)"}},
+          {"update_rule", {std::string("adam"), "sgd, sgd_momentum, rmsprop or adam"}},
+          {"learning_rate", {1e-2, "at epoch 1"}},
+          {"lr_decay", {1.0, "factor per epoch"}},
+          {"num_epochs", {std::int64_t{3}, "epochs"}},
+          {"batch_size", {std::int64_t{10}, "rows per step"}}},
+         solver_inputs});
   c.add({"backprop.fc_net_loss", "FullyConnectedNet::loss",
          {{"hidden_dims", {std::vector<std::int64_t>{6, 5}, "hidden layer sizes (at most 4)"}},
           {"num_examples", {std::int64_t{5}, "N"}},
