@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <ostream>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -46,6 +47,29 @@ inline const TestResult& test_named(const GradeReport& r, const std::string& nam
   }
   throw std::runtime_error("no test named " + name);
 }
+
+// The reference: built, every test passed, full marks.
+inline void expect_full_marks(const GradeReport& r) {
+  ASSERT_TRUE(r.built) << r.build_log;
+  EXPECT_EQ(not_passed(r), (std::map<std::string, Verdict>{}));
+  EXPECT_EQ(r.score(), r.max_score());
+}
+
+// The untouched skeleton: built, score 0, every test not_implemented.
+inline void expect_all_not_implemented(const GradeReport& r) {
+  ASSERT_TRUE(r.built) << r.build_log;
+  EXPECT_EQ(r.score(), 0);
+  for (const auto& t : r.tests) {
+    EXPECT_EQ(t.verdict, Verdict::not_implemented) << t.name << ": " << t.message;
+  }
+}
+
+// A buggy sample folder and the names of the tests it must lose (every other test must pass).
+struct Buggy {
+  const char* sample;
+  std::set<std::string> loses;
+};
+inline void PrintTo(const Buggy& b, std::ostream* os) { *os << b.sample; }
 
 // Every test not in `loses` passed and every one in it failed (a wrong answer, not a crash).
 inline void expect_loses_exactly(const GradeReport& r, const std::set<std::string>& loses) {

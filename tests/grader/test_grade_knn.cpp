@@ -27,27 +27,14 @@ GradeReport grade_sample(const std::string& submission, const std::string& rubri
 
 TEST(grade_knn, reference_scores_full_marks) {
   GradeReport r = grade_sample("reference/knn");
-  ASSERT_TRUE(r.built) << r.build_log;
-  EXPECT_EQ(not_passed(r), (std::map<std::string, Verdict>{}));
-  EXPECT_EQ(r.score(), r.max_score());
+  expect_full_marks(r);
   EXPECT_GT(r.hidden_count(), 0);
 }
 
 TEST(grade_knn, skeleton_scores_zero_with_every_test_not_implemented) {
   GradeReport r = grade_sample("assignments/knn");
-  ASSERT_TRUE(r.built) << r.build_log;
-  EXPECT_EQ(r.score(), 0);
-  for (const auto& t : r.tests) {
-    EXPECT_EQ(t.verdict, Verdict::not_implemented) << t.name << ": " << t.message;
-  }
+  expect_all_not_implemented(r);
 }
-
-struct Buggy {
-  const char* sample;
-  std::set<std::string> loses;  // every other test must pass
-};
-
-void PrintTo(const Buggy& b, std::ostream* os) { *os << b.sample; }
 
 class grade_buggy_knn : public ::testing::TestWithParam<Buggy> {};
 

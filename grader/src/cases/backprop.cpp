@@ -5,23 +5,15 @@
 #include <stdexcept>
 
 #include "cases.hpp"
+#include "cases/inputs.hpp"
 
 namespace pg::grader {
 
 namespace {
 
 using wire::Bundle;
-
-void require_arg(bool ok, const std::string& message) {
-  if (!ok) throw std::invalid_argument(message);
-}
-
-Mat gaussian(long rows, long cols, double scale, std::mt19937_64& rng) {
-  std::normal_distribution<double> g(0.0, 1.0);
-  Mat M(rows, cols);
-  for (Eigen::Index i = 0; i < M.size(); ++i) M.data()[i] = scale * g(rng);
-  return M;
-}
+using inputs::require_arg;
+using inputs::gaussian;
 
 // vjp = sum(out .* dout): the scalar whose gradient with respect to each input is what a backward
 // pass returns, computed here from the runner's out and the grader's dout

@@ -4,16 +4,14 @@
 #include <stdexcept>
 
 #include "cases.hpp"
+#include "cases/inputs.hpp"
 
 namespace pg::grader {
 
 namespace {
 
 using wire::Bundle;
-
-void require_arg(bool ok, const std::string& message) {
-  if (!ok) throw std::invalid_argument(message);
-}
+using inputs::require_arg;
 
 // n x d values: "random" N(0, 1), "pixels" whole numbers 0..255
 Mat make_values(long n, long d, const std::string& kind, std::mt19937_64& rng) {

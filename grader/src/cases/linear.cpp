@@ -6,23 +6,15 @@
 #include <stdexcept>
 
 #include "cases.hpp"
+#include "cases/inputs.hpp"
 
 namespace pg::grader {
 
 namespace {
 
 using wire::Bundle;
-
-void require_arg(bool ok, const std::string& message) {
-  if (!ok) throw std::invalid_argument(message);
-}
-
-Mat gaussian(long rows, long cols, double scale, std::mt19937_64& rng) {
-  std::normal_distribution<double> g(0.0, 1.0);
-  Mat M(rows, cols);
-  for (Eigen::Index i = 0; i < M.size(); ++i) M.data()[i] = scale * g(rng);
-  return M;
-}
+using inputs::require_arg;
+using inputs::gaussian;
 
 // (N, D) data and labels: "random" N(0,1) with a bias column of ones, or Fashion-MNIST training
 // images scaled to [0, 1], mean image of these rows subtracted, bias column appended (D = 785)
