@@ -89,11 +89,21 @@ NetLossGrads FullyConnectedNet::loss(const Mat& X, const IVec& y) const {
   r.grads[param('W', L)] = g.dw + 2.0 * reg_ * params.at(param('W', L));
   r.grads[param('b', L)] = g.db.transpose();
   Mat dh = std::move(g.dx);
-  for (int i = L - 1; i >= 1; --i) {
+  for (int i = L - 1; i >= 2; --i) {
     AffineGrads gi = affine_relu_backward(dh, hidden[static_cast<std::size_t>(i - 1)]);
     r.grads[param('W', i)] = gi.dw + 2.0 * reg_ * params.at(param('W', i));
     r.grads[param('b', i)] = gi.db.transpose();
     dh = std::move(gi.dx);
+  }
+  if (L >= 2) {
+    // Layer 1 the same way, except that nothing needs dL/dX: skipping that product (N x H_1
+    // times H_1 x D) saves a third of the work of the largest layer.
+    const AffineReluCache& c = hidden.front();
+    const Mat da = relu_backward(dh, c.relu).dx;
+    Mat dw(c.affine.x.cols(), da.cols());
+    dw.noalias() = c.affine.x.transpose() * da;
+    r.grads["W1"] = dw + 2.0 * reg_ * params.at("W1");
+    r.grads["b1"] = da.colwise().sum();
   }
   // END SOLUTION
   return r;

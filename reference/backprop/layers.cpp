@@ -77,7 +77,7 @@ AffineForward affine_forward(const Mat& x, const Mat& w, const Vec& b) {
   Mat out;
   // TODO: out = x * w, plus b added to every row (out.rowwise() += b.transpose()).
   // BEGIN SOLUTION
-  out = x * w;
+  out.noalias() = x * w;  // noalias: the product is written straight into out, no temporary
   out.rowwise() += b.transpose();
   // END SOLUTION
   return {out, {x, w}};
@@ -88,8 +88,8 @@ AffineGrads affine_backward(const Mat& dout, const AffineCache& cache) {
   AffineGrads g;
   // TODO: dx = dout * w^T (N, D), dw = x^T * dout (D, M), db = column sums of dout (M).
   // BEGIN SOLUTION
-  g.dx = dout * cache.w.transpose();
-  g.dw = cache.x.transpose() * dout;
+  g.dx.noalias() = dout * cache.w.transpose();
+  g.dw.noalias() = cache.x.transpose() * dout;
   g.db = dout.colwise().sum().transpose();
   // END SOLUTION
   return g;

@@ -3,6 +3,7 @@
 // gradient sequences for the update rules. Not the calls (grader/harness/backprop.cpp).
 #include <random>
 #include <stdexcept>
+#include <string>
 
 #include "cases.hpp"
 #include "cases/inputs.hpp"
@@ -177,23 +178,42 @@ void clusters(long n, long d, long c, double spread, std::mt19937_64& rng, Mat& 
   }
 }
 
-Bundle solver_inputs(const Args& a, std::uint64_t seed, DataSource&) {
+Bundle solver_inputs(const Args& a, std::uint64_t seed, DataSource& data) {
   const long n = arg_int(a, "num_examples"), v = arg_int(a, "num_val"),
-             d = arg_int(a, "input_dim"), c = arg_int(a, "num_classes");
-  require_arg(n >= 1 && v >= 1 && d >= 1 && c >= 2,
-              "num_examples, num_val, input_dim >= 1 and num_classes >= 2");
+             t = arg_int(a, "num_test");
+  long d = arg_int(a, "input_dim"), c = arg_int(a, "num_classes");
+  require_arg(n >= 1 && v >= 1 && t >= 0 && d >= 1 && c >= 2,
+              "num_examples, num_val, input_dim >= 1, num_test >= 0 and num_classes >= 2");
   const std::string& rule = arg_text(a, "update_rule");
   require_arg(rule == "sgd" || rule == "sgd_momentum" || rule == "rmsprop" || rule == "adam",
               "update_rule must be sgd, sgd_momentum, rmsprop or adam");
+  const std::string& kind = arg_text(a, "data");
+  require_arg(kind == "clusters" || kind == "fashion_mnist",
+              "data must be clusters or fashion_mnist, not '" + kind + "'");
   std::mt19937_64 rng(seed);
-  Mat X, Xv;
-  IVec y, yv;
-  clusters(n + v, d, c, arg_real(a, "spread"), rng, X, y);
+  Mat X, Xt;
+  IVec y, yt;
+  if (kind == "fashion_mnist") {
+    // pixels in [0, 1]: training rows, then validation rows; the test rows from the test set
+    data.fashion_mnist(n + v, t, X, y, Xt, yt);
+    X /= 255.0;
+    Xt /= 255.0;
+    d = X.cols();
+    c = 10;
+  } else {
+    require_arg(t == 0, "num_test needs data: fashion_mnist");
+    clusters(n + v, d, c, arg_real(a, "spread"), rng, X, y);
+  }
   Bundle in;
   in.put("X", Mat(X.topRows(n)));
   in.put("y", IVec(y.head(n)));
   in.put("X_val", Mat(X.bottomRows(v)));
   in.put("y_val", IVec(y.tail(v)));
+  if (t > 0) {
+    // kept by the grader (CaseDef::private_inputs): the runner never sees the test rows
+    in.put("X_test", std::move(Xt));
+    in.put("y_test", std::move(yt));
+  }
   in.put("hidden_dims", hidden_of(a));
   in.put("num_classes", std::int64_t{c});
   in.put("reg", arg_real(a, "reg"));
@@ -205,6 +225,44 @@ Bundle solver_inputs(const Args& a, std::uint64_t seed, DataSource&) {
   in.put("batch_size", arg_int(a, "batch_size"));
   in.put("seed", static_cast<std::int64_t>(seed));
   return in;
+}
+
+// test_accuracy: the parameters the runner returned ("W1", "b1", ... as (in, out) and (1, out)),
+// run here as {affine - ReLU} x L, affine on the grader's test rows; argmax, ties to the smaller
+// class. Nothing is derived when the parameters are missing or do not chain up.
+void derive_test_accuracy(const Bundle& inputs, Bundle& outputs) {
+  if (!inputs.has("X_test")) return;
+  Mat h = inputs.mat("X_test");
+  int layers = 0;
+  while (outputs.has("W" + std::to_string(layers + 1))) ++layers;
+  if (layers == 0) return;
+  for (int i = 1; i <= layers; ++i) {
+    const std::string w = "W" + std::to_string(i), b = "b" + std::to_string(i);
+    if (!outputs.has(b) || !std::holds_alternative<Mat>(outputs.at(w)) ||
+        !std::holds_alternative<Mat>(outputs.at(b))) {
+      return;
+    }
+    const Mat& W = outputs.mat(w);
+    const Mat& B = outputs.mat(b);
+    if (W.rows() != h.cols() || B.rows() != 1 || B.cols() != W.cols()) return;
+    Mat next = h * W;
+    next.rowwise() += B.row(0);
+    h = i < layers ? Mat(next.cwiseMax(0.0)) : next;
+  }
+  const IVec& y = inputs.ivec("y_test");
+  if (h.cols() < 1 || !h.allFinite()) {
+    outputs.put("test_accuracy", 0.0);
+    return;
+  }
+  Eigen::Index correct = 0;
+  for (Eigen::Index i = 0; i < h.rows(); ++i) {
+    Eigen::Index best = 0;
+    for (Eigen::Index j = 1; j < h.cols(); ++j) {
+      if (h(i, j) > h(i, best)) best = j;
+    }
+    correct += best == y(i);
+  }
+  outputs.put("test_accuracy", static_cast<double>(correct) / static_cast<double>(h.rows()));
 }
 
 std::map<std::string, GradientOf> fc_gradients() {
@@ -227,12 +285,14 @@ void add_backprop_cases(CaseCatalog& c) {
           {"num_classes", {std::int64_t{3}, "C"}},
           {"weight_scale", {0.01, "W_i = weight_scale * N(0, 1)"}}},
          fc_init_inputs});
-  c.add({"backprop.solver_train", "train (the solver)",
+  CaseDef solver{"backprop.solver_train", "train (the solver)",
          {{"hidden_dims", {std::vector<std::int64_t>{20}, "hidden layer sizes (at most 4)"}},
+          {"data", {std::string("clusters"), "clusters (random) or fashion_mnist (pixels / 255)"}},
           {"num_examples", {std::int64_t{50}, "training rows"}},
-          {"num_val", {std::int64_t{20}, "validation rows"}},
-          {"input_dim", {std::int64_t{10}, "D"}},
-          {"num_classes", {std::int64_t{3}, "C"}},
+          {"num_val", {std::int64_t{20}, "validation rows (fashion_mnist: the training rows after them)"}},
+          {"num_test", {std::int64_t{0}, "fashion_mnist test rows kept by the grader (test_accuracy)"}},
+          {"input_dim", {std::int64_t{10}, "D (clusters; 784 for fashion_mnist)"}},
+          {"num_classes", {std::int64_t{3}, "C (clusters; 10 for fashion_mnist)"}},
           {"spread", {1.0, "noise around each class centre (small: separable)"}},
           {"reg", {0.0, "L2 strength"}},
           {"weight_scale", {0.1, "initial W_i = weight_scale * N(0, 1)"}},
@@ -241,7 +301,10 @@ void add_backprop_cases(CaseCatalog& c) {
           {"lr_decay", {1.0, "factor per epoch"}},
           {"num_epochs", {std::int64_t{3}, "epochs"}},
           {"batch_size", {std::int64_t{10}, "rows per step"}}},
-         solver_inputs});
+         solver_inputs};
+  solver.private_inputs = {"X_test", "y_test"};
+  solver.derive = derive_test_accuracy;
+  c.add(std::move(solver));
   c.add({"backprop.fc_net_loss", "FullyConnectedNet::loss",
          {{"hidden_dims", {std::vector<std::int64_t>{6, 5}, "hidden layer sizes (at most 4)"}},
           {"num_examples", {std::int64_t{5}, "N"}},
