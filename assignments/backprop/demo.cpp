@@ -1,5 +1,6 @@
 // The MLP demo: the lecture's 784-128-64-10 ReLU net trained with Adam (1e-3, batch 64, 5 epochs)
 // on Fashion-MNIST, per-epoch loss and accuracies, test accuracy, loss and accuracy curves as PNG.
+// Saves the trained net to DIR/mlp.pgw (backprop/net_io.hpp) for the saliency assignment.
 // Built twice: mlp_demo runs your backprop code, mlp_demo_reference the reference. Not graded.
 //
 //   mlp_demo [--epochs N] [--output DIR]
@@ -8,6 +9,7 @@
 #include <filesystem>
 #include <string>
 
+#include "backprop/net_io.hpp"
 #include "backprop/solver.hpp"
 #include "common/errors.hpp"
 #include "common/plot.hpp"
@@ -54,8 +56,16 @@ void run(int epochs, const std::string& output) {
                 h.train_acc_history[e], h.val_acc_history[e]);
   }
   std::printf("training: %.1f s, %.2f s per epoch\n", seconds, seconds / epochs);
-  std::printf("test accuracy (best epoch by validation): %.4f\n",
-              backprop::accuracy(net, d.X_test, d.y_test));
+  const double test_acc = backprop::accuracy(net, d.X_test, d.y_test);
+  std::printf("test accuracy (best epoch by validation): %.4f\n", test_acc);
+
+  // the trained weights for later assignments, read back to check them
+  const std::filesystem::path weights = std::filesystem::path(output) / "mlp.pgw";
+  backprop::save_net(weights, net);
+  const double reloaded = backprop::accuracy(backprop::load_net(weights), d.X_test, d.y_test);
+  if (reloaded != test_acc) throw std::runtime_error("the reloaded net scores differently");
+  std::printf("saved the trained weights to %s (%ju bytes)\n", weights.c_str(),
+              static_cast<std::uintmax_t>(std::filesystem::file_size(weights)));
 
   std::filesystem::create_directories(output);
   Series loss{"minibatch loss", {}, {}, {}};
