@@ -25,9 +25,10 @@ struct NetLossGrads {
 
 class FullyConnectedNet {
  public:
-  // Layer sizes D -> H_1 -> ... -> H_L -> C. With rng = std::mt19937_64(seed), every W_i (in the
-  // order W1, W2, ...) is filled in row-major order with weight_scale *
-  // std::normal_distribution<double>(0, 1) draws from rng; every b_i is zero. (Written for you.)
+  // Layer sizes D -> H_1 -> ... -> H_L -> C. With rng = std::mt19937_64(seed) and one
+  // normal = std::normal_distribution<double>(0, 1) for all the weights, every W_i (in the order
+  // W1, W2, ...) is filled in row-major order with weight_scale * normal(rng); every b_i is zero.
+  // (Written for you.)
   // Requires: input_dim, num_classes and every hidden dim >= 1; reg >= 0; weight_scale > 0.
   FullyConnectedNet(std::vector<int> hidden_dims, int input_dim, int num_classes, double reg,
                     double weight_scale, std::uint64_t seed);

@@ -91,7 +91,8 @@ struct LossResult {
 // Softmax cross-entropy: loss = -(1/N) sum_i log softmax(scores_i)_{y_i}, stable (row max shift).
 // Inputs: scores (N, C), y (N) in 0..C-1.
 LossResult softmax_loss(const Mat& scores, const IVec& y);
-// Multiclass SVM: loss = (1/N) sum_i sum_{j != y_i} max(0, s_ij - s_{i,y_i} + 1).
+// Multiclass SVM: loss = (1/N) sum_i sum_{j != y_i} max(0, s_ij - s_{i,y_i} + 1). Only margins
+// > 0 pass a gradient: a margin of exactly 0 counts as inactive, as ReLU does at x = 0.
 LossResult svm_loss(const Mat& scores, const IVec& y);
 
 // The affine-ReLU sandwich: out = relu(x w + b).

@@ -33,12 +33,13 @@ struct TrainingHistory {
 // Trains `net` in place and leaves it with the best parameters.
 // Each epoch visits every training row once, in an order shuffled by a Fisher-Yates shuffle
 // driven by std::mt19937_64(seed) (one generator for the whole run: for i = N-1 down to 1,
-// j = std::uniform_int_distribution<long>(0, i)(rng), swap order[i] and order[j]); batches are
-// consecutive runs of batch_size rows of that order (the last one may be shorter). Every step:
-// loss and gradients of the batch, then one update of every parameter by the rule, each parameter
-// with a state of its own. After each epoch: record both accuracies (class = argmax of scores),
-// keep the parameters if the validation accuracy is the best so far, multiply the learning rate
-// by lr_decay.
+// j = std::uniform_int_distribution<long>(0, i)(rng), swap order[i] and order[j]). `order` is
+// 0, 1, ..., N-1 before the first epoch only: each epoch shuffles the previous epoch's order
+// again, in place (do not reset it). Batches are consecutive runs of batch_size rows of that
+// order (the last one may be shorter). Every step: loss and gradients of the batch, then one
+// update of every parameter by the rule, each parameter with a state of its own. After each
+// epoch: record both accuracies (class = argmax of scores), keep the parameters if the validation
+// accuracy is the best so far, multiply the learning rate by lr_decay.
 // Requires: an update rule of the four; batch_size >= 1; num_epochs >= 1; the labels match X.
 TrainingHistory train(FullyConnectedNet& net, const Mat& X_train, const IVec& y_train,
                       const Mat& X_val, const IVec& y_val, const SolverConfig& config);

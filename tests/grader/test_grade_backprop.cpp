@@ -1,5 +1,6 @@
-// End to end: backprop submissions (two files: layers.cpp and optim.cpp) graded with the real
-// rubric; gradient checks are vector-Jacobian products of the submission's own forward passes.
+// End to end: backprop submissions (four files: layers.cpp, optim.cpp, fc_net.cpp, solver.cpp)
+// graded with the real rubric; gradient checks are vector-Jacobian products of the submission's
+// own forward passes.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -41,6 +42,7 @@ INSTANTIATE_TEST_SUITE_P(
         // the net is built from the layers: a layer's bug also fails the nets that use it
         Buggy{"relu_passes_negative",
               {"ReLU forward and backward", "ReLU dx, numerical check",
+               "ReLU at exactly 0 passes no gradient",
                "affine-ReLU forward and backward", "affine-ReLU dw, numerical check",
                "net with one hidden layer, loss and gradients",
                "net with two hidden layers and regularization, loss and gradients",

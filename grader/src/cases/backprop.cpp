@@ -32,7 +32,15 @@ std::map<std::string, ArgDef> layer_args() {
       {"input_dim", {std::int64_t{5}, "D"}},
       {"output_dim", {std::int64_t{3}, "M (affine layers)"}},
       {"scale", {1.0, "inputs are scale * N(0, 1)"}},
+      {"integers", {false, "x rounded to whole numbers: many entries exactly 0 (ReLU's kink)"}},
   };
+}
+
+// rounded to whole numbers when the case asks: exact zeros and exact ties, where a convention
+// (ReLU passes no gradient at 0, a hinge margin of exactly 0 counts as inactive) decides
+Mat maybe_integers(Mat m, const Args& a) {
+  if (arg_bool(a, "integers")) m = m.array().round().matrix();
+  return m;
 }
 
 Bundle affine_inputs(const Args& a, std::uint64_t seed, DataSource&) {
@@ -42,7 +50,7 @@ Bundle affine_inputs(const Args& a, std::uint64_t seed, DataSource&) {
   const double s = arg_real(a, "scale");
   std::mt19937_64 rng(seed);
   Bundle in;
-  in.put("x", gaussian(n, d, s, rng));
+  in.put("x", maybe_integers(gaussian(n, d, s, rng), a));
   in.put("w", gaussian(d, m, s, rng));
   in.put("b", gaussian(1, m, s, rng));
   in.put("dout", gaussian(n, m, 1.0, rng));
@@ -54,7 +62,7 @@ Bundle elementwise_inputs(const Args& a, std::uint64_t seed, DataSource&) {
   require_arg(n >= 1 && d >= 1, "num_examples, input_dim >= 1");
   std::mt19937_64 rng(seed);
   Bundle in;
-  in.put("x", gaussian(n, d, arg_real(a, "scale"), rng));
+  in.put("x", maybe_integers(gaussian(n, d, arg_real(a, "scale"), rng), a));
   in.put("dout", gaussian(n, d, 1.0, rng));
   return in;
 }
@@ -64,7 +72,7 @@ Bundle loss_inputs(const Args& a, std::uint64_t seed, DataSource&) {
   require_arg(n >= 1 && c >= 2, "num_examples >= 1, num_classes >= 2");
   std::mt19937_64 rng(seed);
   Bundle in;
-  in.put("scores", gaussian(n, c, arg_real(a, "scale"), rng));
+  in.put("scores", maybe_integers(gaussian(n, c, arg_real(a, "scale"), rng), a));
   std::uniform_int_distribution<int> label(0, static_cast<int>(c) - 1);
   IVec y(n);
   for (long i = 0; i < n; ++i) y(i) = label(rng);
@@ -334,6 +342,7 @@ void add_backprop_cases(CaseCatalog& c) {
       {"num_examples", {std::int64_t{6}, "rows N"}},
       {"num_classes", {std::int64_t{4}, "C"}},
       {"scale", {1.0, "scores are scale * N(0, 1); large scales overflow a naive softmax"}},
+      {"integers", {false, "scores rounded to whole numbers: SVM margins of exactly 0"}},
   };
   c.add({"backprop.softmax_loss", "softmax_loss", loss_args, loss_inputs,
          {{"scores", {"loss", "dscores"}}}});
