@@ -48,6 +48,8 @@ demo: build
 bench: build
 	$(BUILD_DIR)/tests/bench/bench_knn
 	tests/bench/linear_vs_numpy.sh $(BUILD_DIR)
+	$(BUILD_DIR)/tests/bench/bench_backprop
+	tests/bench/mlp_vs_torch.sh $(BUILD_DIR)
 
 # regenerate the student skeletons (assignments/*/*.cpp) from the reference sources
 skeletons: build

@@ -12,6 +12,7 @@
 #include "backprop/net_io.hpp"
 #include "backprop/solver.hpp"
 #include "common/errors.hpp"
+#include "common/memory.hpp"
 #include "common/plot.hpp"
 #include "datasets/idx.hpp"
 
@@ -96,6 +97,7 @@ void run(int epochs, const std::string& output) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  pg::reuse_freed_memory();
   int epochs = 5;
   std::string output = "out/backprop";
   try {

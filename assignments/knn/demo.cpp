@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/errors.hpp"
+#include "common/memory.hpp"
 #include "common/plot.hpp"
 #include "datasets/idx.hpp"
 #include "knn/knn.hpp"
@@ -130,6 +131,7 @@ void run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  pg::reuse_freed_memory();
   try {
     run(parse(argc, argv));
   } catch (const pg::NotImplemented& e) {

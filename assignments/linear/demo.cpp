@@ -14,6 +14,7 @@
 
 #include "common/errors.hpp"
 #include "common/image.hpp"
+#include "common/memory.hpp"
 #include "common/plot.hpp"
 #include "datasets/idx.hpp"
 #include "datasets/preprocess.hpp"
@@ -195,6 +196,7 @@ void run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  pg::reuse_freed_memory();
   try {
     auto start = Clock::now();
     run(parse(argc, argv));

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <numeric>
 #include <random>
@@ -20,6 +21,7 @@
 #include "backprop/layers.hpp"
 #include "backprop/optim.hpp"
 #include "backprop/solver.hpp"
+#include "common/memory.hpp"
 
 namespace {
 
@@ -164,6 +166,7 @@ int main(int argc, char** argv) {
     }
   }
   const int repeats = quick || !only.empty() ? 1 : 3;
+  if (std::getenv("PIXELGRAD_MALLOC_DEFAULTS") == nullptr) pg::reuse_freed_memory();
   std::mt19937_64 rng(1);
   std::uniform_real_distribution<double> pixel(0.0, 1.0);
   std::uniform_int_distribution<int> label(0, 9);

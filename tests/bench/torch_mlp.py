@@ -4,7 +4,8 @@ mlp_demo trains it: 55000 Fashion-MNIST training images scaled to [0, 1], shuffl
 5000 held out. Prints the seconds per epoch (training only) and the test accuracy, in float64 and
 float32, for comparison with bench_backprop and mlp_demo_reference on the same machine.
 
-    python3 tests/bench/torch_mlp.py [--epochs N] [--data DIR]
+    python3 tests/bench/torch_mlp.py [--epochs N] [--data DIR] [--dtype float64|float32|both]
+                                     [--fastest]
 """
 import argparse
 import gzip
@@ -69,13 +70,22 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--data", default=None)
+    p.add_argument("--dtype", choices=["float64", "float32", "both"], default="both")
+    p.add_argument("--fastest", action="store_true",
+                   help="print only 'torch_<dtype> <fastest seconds per epoch>' lines")
     a = p.parse_args()
     data = find_data(a.data)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    if not a.fastest:
+        print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     for name, dtype in (("float64", torch.float64), ("float32", torch.float32)):
+        if a.dtype not in (name, "both"):
+            continue
         times, acc = run(dtype, a.epochs, data)
-        print(f"{name}: {sum(times) / len(times):.3f} s per epoch (fastest {min(times):.3f}), "
-              f"test accuracy {acc:.4f} after {a.epochs} epochs")
+        if a.fastest:
+            print(f"torch_{name} {min(times):.4f}")
+        else:
+            print(f"{name}: {sum(times) / len(times):.3f} s per epoch (fastest {min(times):.3f}), "
+                  f"test accuracy {acc:.4f} after {a.epochs} epochs")
 
 
 if __name__ == "__main__":
