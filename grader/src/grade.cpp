@@ -551,6 +551,33 @@ void DatasetSource::fashion_mnist(long n_train, long n_test, Mat& X_train, IVec&
   y_test = y_test_.head(n_test);
 }
 
+// The net test fails because of the ReLU, say. A test that is not implemented yet already says
+// why, so it gets no hint.
+void point_to_prerequisites(const TestSpec& t, const std::vector<TestSpec>& specs,
+                            std::vector<TestResult>& results) {
+  TestResult& r = results.back();
+  if (r.verdict == Verdict::passed || r.verdict == Verdict::not_implemented ||
+      t.builds_on.empty()) {
+    return;
+  }
+  std::vector<std::string> failed;
+  for (const std::string& name : t.builds_on) {
+    for (std::size_t i = 0; i + 1 < results.size(); ++i) {
+      const TestResult& p = results[i];
+      if (p.name != name || p.verdict == Verdict::passed) continue;
+      if (specs[i].visibility != Visibility::visible && t.visibility == Visibility::visible) continue;
+      failed.push_back("'" + p.name + "'");
+    }
+  }
+  if (failed.empty()) return;
+  std::string list;
+  for (std::size_t i = 0; i < failed.size(); ++i) {
+    list += (i == 0 ? "" : i + 1 == failed.size() ? " and " : ", ") + failed[i];
+  }
+  r.hint = "This test also runs the code tested by " + list + ", which did not pass: fix " +
+           (failed.size() == 1 ? "that" : "those") + " first, and this test may pass too.";
+}
+
 void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
   const auto start = Clock::now();
   report.assignment = options.assignment;
@@ -623,6 +650,7 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
   Grader grader(rubric, policy, kit.reference_runner(rubric.assignment), build.runner, data);
   for (const auto& t : tests) {
     report.tests.push_back(grader.run(t));
+    point_to_prerequisites(t, tests, report.tests);
     if (options.on_test) options.on_test(report.tests.back());
   }
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();

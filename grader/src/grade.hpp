@@ -6,9 +6,11 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "cases.hpp"
 #include "result.hpp"
+#include "rubric.hpp"
 
 namespace pg::grader {
 
@@ -48,5 +50,11 @@ class DatasetSource : public DataSource {
 // submission never throws: it gets verdicts. `report` is filled as far as grading got even when
 // it throws, so that a results file can still be written.
 void grade(const GradeOptions& options, DataSource& data, GradeReport& report);
+
+// Sets results.back().hint (the result of specs[results.size() - 1]) when that test did not pass
+// and tests it builds_on did not pass either; a hidden prerequisite is named only under a test
+// that is not visible itself. Called by grade() after each test.
+void point_to_prerequisites(const TestSpec& t, const std::vector<TestSpec>& specs,
+                            std::vector<TestResult>& results);
 
 }  // namespace pg::grader

@@ -60,6 +60,7 @@ class TextWriter : public ReportWriter {
       if (!ok && !t.message.empty()) {
         // the first failure in full, later ones in one line
         out << indent(detailed ? first_line(t.message) : t.message, "       ") << "\n";
+        if (!t.hint.empty()) out << "       " << paint("33", t.hint) << "\n";
         if (!detailed && !t.output.empty()) {
           out << "       your code printed:\n" << indent(excerpt(t.output), "       | ") << "\n";
         }
@@ -152,6 +153,7 @@ class JsonWriter : public ReportWriter {
           << to_string(t.visibility) << "\", \"seconds\": " << num(t.seconds)
           << ", \"ratio\": " << (t.ratio ? num(*t.ratio) : "null")
           << ", \"message\": " << json_string(t.message)
+          << ", \"hint\": " << (t.hint.empty() ? "null" : json_string(t.hint))
           << ", \"output\": " << json_string(t.output) << "}";
     }
     out << "\n  ]\n}\n";
@@ -179,6 +181,7 @@ class GradescopeWriter : public ReportWriter {
     for (const auto& t : r.tests) {
       std::string text = std::string(to_string(t.verdict));
       if (!t.message.empty()) text += ": " + t.message;
+      if (!t.hint.empty()) text += "\n" + t.hint;
       if (!t.output.empty()) text += "\n\nYour code printed:\n" + t.output;
       ++number;
       out << (number > 1 ? "," : "") << "\n    {\"name\": " << json_string(t.name)

@@ -32,6 +32,7 @@ struct TestResult {
   double max_score = 0;
   Visibility visibility = Visibility::visible;
   std::string message;          // what happened, written for the student
+  std::string hint;             // which earlier failing tests to fix first (TestSpec::builds_on)
   std::string output;           // what the submission printed (truncated)
   double seconds = 0;           // wall time of the whole test
   std::optional<double> ratio;  // timing tests: student time / reference time

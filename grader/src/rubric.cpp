@@ -105,7 +105,7 @@ class Parser {
 
   TestSpec test(const YAML::Node& node, const Rubric& r) const {
     check_map(node, {"name", "case", "args", "seed", "points", "compare", "timing", "gradcheck",
-                     "threshold", "limits", "visibility"},
+                     "threshold", "limits", "visibility", "builds_on"},
               "a test");
     TestSpec t;
     t.line = node.Mark().line + 1;
@@ -190,6 +190,13 @@ class Parser {
       else fail(node["visibility"], ctx + " visibility must be visible, hidden, after_due_date "
                                           "or after_published, found '" + v + "'");
     }
+    if (node["builds_on"]) {
+      const YAML::Node b = node["builds_on"];
+      if (!b.IsSequence()) fail(b, ctx + " builds_on must be a list of names of tests above it");
+      for (const auto& item : b) {
+        t.builds_on.push_back(scalar<std::string>(item, ctx + " builds_on item", "a test name"));
+      }
+    }
     return t;
   }
 
@@ -255,6 +262,12 @@ class Parser {
     std::set<std::string> names;
     for (const auto& node : root["tests"]) {
       TestSpec t = test(node, r);
+      for (std::size_t i = 0; i < t.builds_on.size(); ++i) {
+        if (!names.count(t.builds_on[i])) {
+          fail(node["builds_on"][i], "test '" + t.name + "' builds_on '" + t.builds_on[i] +
+                                         "', which is not the name of a test above it");
+        }
+      }
       if (!names.insert(t.name).second) fail(node["name"], "duplicate test name '" + t.name + "'");
       if (!t.case_name.starts_with(r.assignment + ".")) {
         fail(node["case"], "case '" + t.case_name + "' belongs to another assignment than '" +

@@ -73,6 +73,9 @@ struct TestSpec {
   std::optional<ThresholdSpec> threshold;
   Limits limits;
   Visibility visibility = Visibility::visible;
+  // earlier tests whose functions this test runs too (the net test runs the layers): when this
+  // test does not pass and one of those did not either, the report says to fix that one first
+  std::vector<std::string> builds_on;
   int line = 0;  // where the test starts in the rubric file
 };
 

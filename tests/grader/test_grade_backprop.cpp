@@ -9,7 +9,9 @@
 namespace pg::grader {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using namespace pg::grader::testing;
 
 GradeReport grade_backprop(const std::string& submission) {
@@ -21,6 +23,20 @@ TEST(grade_backprop, reference_scores_full_marks) {
   expect_full_marks(r);
   EXPECT_THAT(test_named(r, "affine db, numerical check").message,
               HasSubstr("checked 3 coordinates (all) of b"));
+}
+
+TEST(grade_backprop, a_failing_net_test_names_the_failing_layer_tests_to_fix_first) {
+  GradeReport r = grade_backprop("tests/submissions/backprop/relu_passes_negative");
+  EXPECT_THAT(test_named(r, "net with one hidden layer, loss and gradients").hint,
+              HasSubstr("'ReLU forward and backward' and 'affine-ReLU forward and backward', "
+                        "which did not pass: fix those first"));
+  // the solver names only what it builds on directly: the net test, not the Adam test (passed)
+  EXPECT_THAT(test_named(r, "the solver with Adam follows the reference step by step").hint,
+              AllOf(HasSubstr("'net with one hidden layer, loss and gradients'"),
+                    Not(HasSubstr("Adam, 5 steps"))));
+  // failing on its own, with nothing it builds on failing: no hint
+  EXPECT_EQ(test_named(r, "ReLU forward and backward").hint, "");
+  EXPECT_EQ(test_named(r, "Adam, 5 steps").hint, "");
 }
 
 TEST(grade_backprop, skeleton_scores_zero_with_every_test_not_implemented) {

@@ -238,5 +238,29 @@ TEST(text_report, says_when_grading_failed) {
   EXPECT_THAT(out, HasSubstr("Score: 0 / 0"));
 }
 
+// the failure of three_tests() with a hint naming a test to fix first
+GradeReport with_hint() {
+  GradeReport r = three_tests();
+  r.tests[1].hint = "This test also runs the code tested by 'L2 distances', which did not pass";
+  return r;
+}
+
+TEST(report_hint, text_prints_it_under_the_message) {
+  const std::string out = write(Format::text, with_hint());
+  EXPECT_THAT(out, ContainsRegex("second line of the first failure\n +This test also runs the "
+                                 "code tested by 'L2 distances'"));
+}
+
+TEST(report_hint, json_has_it_as_its_own_field_and_null_without_one) {
+  const std::string out = write(Format::json, with_hint());
+  EXPECT_THAT(out, HasSubstr(R"("hint": "This test also runs the code tested by 'L2 distances', which did not pass")"));
+  EXPECT_THAT(out, HasSubstr(R"("hint": null)"));
+}
+
+TEST(report_hint, gradescope_appends_it_to_the_tests_output) {
+  const std::string out = write(Format::gradescope, with_hint());
+  EXPECT_THAT(out, HasSubstr(R"(second line of the first failure\nThis test also runs the code)"));
+}
+
 }  // namespace
 }  // namespace pg::grader

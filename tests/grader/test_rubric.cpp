@@ -11,6 +11,7 @@
 namespace pg::grader {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -179,7 +180,7 @@ TEST(rubric_loader, rejects_an_unknown_test_key) {
   EXPECT_EQ(error_of(kHead + "  - name: first\n"
                              "    case: knn.distances_two_loops\n"
                              "    pionts: 4\n"),
-            "rubric.yaml:8:5: unknown key 'pionts' in a test; expected one of: args, case, "
+            "rubric.yaml:8:5: unknown key 'pionts' in a test; expected one of: args, builds_on, case, "
             "compare, gradcheck, limits, name, points, seed, threshold, timing, visibility");
 }
 
@@ -440,6 +441,45 @@ TEST(rubric_loader, rejects_a_negative_seed) {
                                "    points: 4\n"
                                "    seed: -1\n"),
               StartsWith("rubric.yaml:9:11: test 'first' seed must be a whole number"));
+}
+
+TEST(rubric_loader, builds_on_names_tests_above) {
+  Rubric r = parse(kHead + kFirstTest +
+                   "  - name: second\n"
+                   "    case: knn.distances_one_loop\n"
+                   "    points: 1\n"
+                   "    builds_on:\n"
+                   "      - first\n");
+  EXPECT_EQ(r.tests[1].builds_on, std::vector<std::string>{"first"});
+  EXPECT_TRUE(r.tests[0].builds_on.empty());
+}
+
+TEST(rubric_loader, builds_on_refuses_unknown_and_later_tests) {
+  // line 12 column 9: the item that names no test above
+  EXPECT_THAT(error_of(kHead + kFirstTest +
+                       "  - name: second\n"
+                       "    case: knn.distances_one_loop\n"
+                       "    points: 1\n"
+                       "    builds_on:\n"
+                       "      - first\n"
+                       "      - third\n"
+                       "  - name: third\n"
+                       "    case: knn.distances_no_loops\n"
+                       "    points: 1\n"),
+              AllOf(StartsWith("rubric.yaml:14:9: "),
+                    HasSubstr("builds_on 'third', which is not the name of a test above it")));
+  EXPECT_THAT(error_of(kHead +
+                       "  - name: itself\n"
+                       "    case: knn.distances_one_loop\n"
+                       "    points: 1\n"
+                       "    builds_on: [itself]\n"),
+              HasSubstr("builds_on 'itself', which is not the name of a test above it"));
+  EXPECT_THAT(error_of(kHead + kFirstTest +
+                       "  - name: second\n"
+                       "    case: knn.distances_one_loop\n"
+                       "    points: 1\n"
+                       "    builds_on: first\n"),
+              HasSubstr("builds_on must be a list"));
 }
 
 }  // namespace
