@@ -34,6 +34,25 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 // A private folder for one grading, removed afterwards.
+// The first folder on the way to `path` that other users cannot search (or `path` itself when
+// they cannot read it), or "" when a sandbox uid can reach it. As root the runners and the
+// compiler run under a uid of their own, which sees the kit only through those permissions.
+std::string closed_to_others(const fs::path& path) {
+  std::error_code ec;
+  fs::path p = fs::absolute(path, ec);
+  if (ec) return "";
+  fs::path walked = p.root_path();
+  for (const auto& part : p.relative_path()) {
+    walked /= part;
+    struct stat st {};
+    if (::stat(walked.c_str(), &st) != 0) return "";  // missing: reported elsewhere
+    const bool dir = S_ISDIR(st.st_mode);
+    if (dir && !(st.st_mode & S_IXOTH)) return walked.string();
+    if (!dir && walked == p && !(st.st_mode & S_IROTH)) return walked.string();
+  }
+  return "";
+}
+
 class WorkDir {
  public:
   WorkDir() {
@@ -622,6 +641,17 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
   if (options.slot < 0) slot.emplace(SlotLock::acquire());
   const SandboxPolicy policy = detect_sandbox(slot ? slot->slot() : options.slot);
   report.sandbox = policy.describe();
+  if (policy.uid >= 0) {
+    for (const std::string& needed : {kit.dir, kit.reference_runner(rubric.assignment)}) {
+      const std::string closed = closed_to_others(needed);
+      if (!closed.empty()) {
+        throw UsageError("the sandbox user (uid " + std::to_string(policy.uid) + ") cannot reach " +
+                         needed + ": " + closed + " is closed to other users. Run `chmod o+rx " +
+                         closed + "`, or build the kit in a folder other users can reach and " +
+                         "pass --kit DIR");
+      }
+    }
+  }
 
   WorkDir work;
   const fs::path src = work.path() / "src", out = work.path() / "out";

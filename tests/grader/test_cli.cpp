@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -88,6 +89,20 @@ TEST_F(cli, an_unknown_format_exits_2_listing_the_formats) {
   CliRun r = pixelgrad("grade --assignment knn --submission reference/knn --format xml");
   EXPECT_EQ(r.status, 2);
   EXPECT_THAT(r.err, HasSubstr("unknown format 'xml'; use one of text, json, gradescope"));
+}
+
+TEST_F(cli, a_kit_the_sandbox_user_cannot_reach_exits_2_saying_which_folder_to_open) {
+  if (::geteuid() != 0) GTEST_SKIP() << "only root grades under a sandbox uid";
+  const fs::path closed = dir_ / "closed";
+  fs::create_directories(closed / "kit");
+  fs::copy_file(fs::path(PIXELGRAD_BINARY_DIR) / "kit" / "toolchain.txt",
+                closed / "kit" / "toolchain.txt");
+  fs::permissions(closed, fs::perms::owner_all);  // 0700, like a home folder
+  CliRun r = pixelgrad("grade --assignment knn --submission reference/knn --kit '" +
+                       (closed / "kit").string() + "'");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr(closed.string() + " is closed to other users. Run `chmod o+rx " +
+                               closed.string() + "`"));
 }
 
 TEST_F(cli, help_prints_the_usage_and_exits_0) {
