@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make demo: grade the sample submissions (the reference, the untouched skeleton, one partly right)
-# and print their reports, then run the kNN demo on the reference.
+# and print their reports, grade a backprop submission whose ReLU is wrong (the report points from
+# the failing net tests to the failing layer), then run the kNN and MLP demos on the reference.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
@@ -16,6 +17,18 @@ done
 
 echo
 echo "================================================================================"
+echo "pixelgrad grade --assignment backprop --submission tests/submissions/backprop/relu_passes_negative"
+echo "================================================================================"
+"$pixelgrad" grade --assignment backprop --submission tests/submissions/backprop/relu_passes_negative
+
+echo
+echo "================================================================================"
 echo "the kNN demo (reference): cross-validation on 5000 Fashion-MNIST images"
 echo "================================================================================"
 "$build/assignments/knn/knn_demo_reference" --output out/knn
+
+echo
+echo "================================================================================"
+echo "the MLP demo (reference): 784-128-64-10 with Adam on Fashion-MNIST, 5 epochs"
+echo "================================================================================"
+"$build/assignments/backprop/mlp_demo_reference" --output out/backprop
