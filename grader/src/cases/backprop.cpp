@@ -15,6 +15,7 @@ namespace {
 using wire::Bundle;
 using inputs::require_arg;
 using inputs::gaussian;
+using inputs::argmax_accuracy;
 
 // vjp = sum(out .* dout): the scalar whose gradient with respect to each input is what a backward
 // pass returns, computed here from the runner's out and the grader's dout
@@ -262,15 +263,7 @@ void derive_test_accuracy(const Bundle& inputs, Bundle& outputs) {
     outputs.put("test_accuracy", 0.0);
     return;
   }
-  Eigen::Index correct = 0;
-  for (Eigen::Index i = 0; i < h.rows(); ++i) {
-    Eigen::Index best = 0;
-    for (Eigen::Index j = 1; j < h.cols(); ++j) {
-      if (h(i, j) > h(i, best)) best = j;
-    }
-    correct += best == y(i);
-  }
-  outputs.put("test_accuracy", static_cast<double>(correct) / static_cast<double>(h.rows()));
+  outputs.put("test_accuracy", argmax_accuracy(h, y));
 }
 
 std::map<std::string, GradientOf> fc_gradients() {

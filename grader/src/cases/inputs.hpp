@@ -1,5 +1,5 @@
-// Small helpers every assignment's case file uses to build inputs: argument checks and random
-// matrices from the case's generator. Not a case itself.
+// Small helpers every assignment's case file uses: argument checks, random matrices from the
+// case's generator, and the accuracy a derived output reports. Not a case itself.
 #pragma once
 
 #include <random>
@@ -21,6 +21,20 @@ inline Mat gaussian(long rows, long cols, double scale, std::mt19937_64& rng) {
   Mat M(rows, cols);
   for (Eigen::Index i = 0; i < M.size(); ++i) M.data()[i] = scale * g(rng);
   return M;
+}
+
+// The fraction of rows whose highest score is the label (argmax, ties to the smaller class), as
+// the grader computes it for a threshold test. Requires scores.rows() == y.size() >= 1.
+inline double argmax_accuracy(const Mat& scores, const IVec& y) {
+  Eigen::Index correct = 0;
+  for (Eigen::Index i = 0; i < scores.rows(); ++i) {
+    Eigen::Index best = 0;
+    for (Eigen::Index j = 1; j < scores.cols(); ++j) {
+      if (scores(i, j) > scores(i, best)) best = j;
+    }
+    correct += best == y(i);
+  }
+  return static_cast<double>(correct) / static_cast<double>(scores.rows());
 }
 
 }  // namespace pg::grader::inputs

@@ -15,6 +15,7 @@ namespace {
 using wire::Bundle;
 using inputs::require_arg;
 using inputs::gaussian;
+using inputs::argmax_accuracy;
 
 // (N, D) data and labels: "random" N(0,1) with a bias column of ones, or Fashion-MNIST training
 // images scaled to [0, 1], mean image of these rows subtracted, bias column appended (D = 785)
@@ -179,16 +180,7 @@ void add_linear_cases(CaseCatalog& c) {
     const Mat& X_val = inputs.mat("X_val");
     if (W.rows() != X_val.cols() || W.cols() < 1) return;
     const Mat scores = X_val * W;
-    const IVec& y_val = inputs.ivec("y_val");
-    Eigen::Index correct = 0;
-    for (Eigen::Index i = 0; i < scores.rows(); ++i) {
-      Eigen::Index best = 0;
-      for (Eigen::Index j = 1; j < scores.cols(); ++j) {
-        if (scores(i, j) > scores(i, best)) best = j;
-      }
-      correct += best == y_val(i);
-    }
-    outputs.put("val_accuracy", static_cast<double>(correct) / static_cast<double>(y_val.size()));
+    outputs.put("val_accuracy", argmax_accuracy(scores, inputs.ivec("y_val")));
   };
   c.add(std::move(train));
   c.add({"linear.predict", "LinearClassifier::predict",
