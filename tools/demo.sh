@@ -15,11 +15,16 @@ for sample in reference/knn assignments/knn tests/submissions/knn/partly_right; 
   "$pixelgrad" grade --assignment knn --submission "$sample"
 done
 
+# the sample holds only its wrong file (layers.cpp); the other three are the reference's
+submission=$(mktemp -d)
+trap 'rm -rf "$submission"' EXIT
+cp reference/backprop/*.cpp "$submission"/
+cp tests/submissions/backprop/relu_passes_negative/*.cpp "$submission"/
 echo
 echo "================================================================================"
-echo "pixelgrad grade --assignment backprop --submission tests/submissions/backprop/relu_passes_negative"
+echo "pixelgrad grade --assignment backprop --submission <relu_passes_negative: a wrong ReLU>"
 echo "================================================================================"
-"$pixelgrad" grade --assignment backprop --submission tests/submissions/backprop/relu_passes_negative
+"$pixelgrad" grade --assignment backprop --submission "$submission"
 
 echo
 echo "================================================================================"

@@ -4,28 +4,49 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <stdexcept>
 #include <string>
 
 #include "grade.hpp"
+#include "rubric.hpp"
+#include "support/temp_dir.hpp"
 
 namespace pg::grader::testing {
 
 inline const std::string kSource = PIXELGRAD_SOURCE_DIR;
 
 // `submission` and `rubric` are relative to the source tree; an empty rubric means the
-// assignment's own.
+// assignment's own. A sample folder holds only the files it gets wrong: the files of the rubric
+// it lacks are the reference's (reference/<assignment>/), put beside its own in a temporary
+// folder, so that a sample of a many-file assignment never carries stale copies of right files.
 inline GradeReport grade_sample(const std::string& assignment, const std::string& submission,
                                 const std::string& rubric = "") {
+  namespace fs = std::filesystem;
   GradeOptions o;
   o.assignment = assignment;
   o.submission = kSource + "/" + submission;
   o.rubric_path = rubric.empty() ? kSource + "/grader/rubrics/" + assignment + ".yaml"
                                  : kSource + "/" + rubric;
   o.kit_dir = std::string(PIXELGRAD_BINARY_DIR) + "/kit";
+  std::optional<pg::testing::TempDir> completed;
+  if (fs::is_directory(o.submission)) {
+    for (const std::string& file : load_rubric(o.rubric_path, all_cases()).files) {
+      if (fs::exists(fs::path(o.submission) / file)) continue;
+      if (!completed) completed.emplace();
+      fs::copy_file(fs::path(kSource) / "reference" / assignment / file, *completed / file);
+    }
+    if (completed) {
+      for (const auto& e : fs::directory_iterator(o.submission)) {
+        fs::copy_file(e.path(), *completed / e.path().filename().string());
+      }
+      o.submission = completed->path().string();
+    }
+  }
   DatasetSource data;
   GradeReport report;
   grade(o, data, report);
