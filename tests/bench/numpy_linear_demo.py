@@ -2,23 +2,15 @@
 # training mean subtracted, bias column, 3 x 3 grid of learning rates x regs, 1500 SGD iterations
 # of batch 200 with replacement, W = 0.001 N(0, 1)) with numpy's own random numbers. Prints the
 # best pair and the test accuracy of the best SVM and softmax, to set beside linear_demo_reference.
-import gzip
 import sys
 
 import numpy as np
 
-root = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/datasets/fashion-mnist"
+import fashion_mnist
 
-
-def idx(path, header):
-    with gzip.open(f"{root}/{path}.gz") as f:
-        return np.frombuffer(f.read()[header:], dtype=np.uint8)
-
-
-X = idx("train-images-idx3-ubyte", 16).reshape(-1, 784).astype(float) / 255
-y = idx("train-labels-idx1-ubyte", 8).astype(int)
-Xt = idx("t10k-images-idx3-ubyte", 16).reshape(-1, 784).astype(float) / 255
-yt = idx("t10k-labels-idx1-ubyte", 8).astype(int)
+X, y, Xt, yt = fashion_mnist.load(sys.argv[1] if len(sys.argv) > 1 else None)
+X, Xt = X.astype(float) / 255, Xt.astype(float) / 255
+y, yt = y.astype(int), yt.astype(int)
 Xtr, ytr, Xval, yval = X[:49000], y[:49000], X[49000:50000], y[49000:50000]
 mean = Xtr.mean(axis=0)
 bias = lambda A: np.hstack([A - mean, np.ones((A.shape[0], 1))])

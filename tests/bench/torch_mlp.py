@@ -8,43 +8,20 @@ float32, for comparison with bench_backprop and mlp_demo_reference on the same m
                                      [--fastest]
 """
 import argparse
-import gzip
-import os
-import struct
-import sys
 import time
 
-import numpy as np
 import torch
 
-
-def find_data(explicit):
-    candidates = [explicit] if explicit else []
-    if os.environ.get("PIXELGRAD_DATA"):
-        candidates.append(os.path.join(os.environ["PIXELGRAD_DATA"], "fashion-mnist"))
-    candidates += ["datasets/data/fashion-mnist", "/usr/share/datasets/fashion-mnist"]
-    for c in candidates:
-        if c and os.path.exists(os.path.join(c, "train-images-idx3-ubyte.gz")):
-            return c
-    sys.exit("torch_mlp.py: Fashion-MNIST not found (apt-get install dataset-fashion-mnist)")
-
-
-def idx(path):
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    ndim = raw[3]
-    dims = struct.unpack(">" + "I" * ndim, raw[4:4 + 4 * ndim])
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+import fashion_mnist
 
 
 def run(dtype, epochs, data):
     torch.manual_seed(0)
-    Xtr = torch.tensor(idx(os.path.join(data, "train-images-idx3-ubyte.gz")).reshape(60000, 784),
-                       dtype=dtype) / 255.0
-    ytr = torch.tensor(idx(os.path.join(data, "train-labels-idx1-ubyte.gz")), dtype=torch.long)
-    Xte = torch.tensor(idx(os.path.join(data, "t10k-images-idx3-ubyte.gz")).reshape(10000, 784),
-                       dtype=dtype) / 255.0
-    yte = torch.tensor(idx(os.path.join(data, "t10k-labels-idx1-ubyte.gz")), dtype=torch.long)
+    Xtr, ytr, Xte, yte = data
+    Xtr = torch.tensor(Xtr, dtype=dtype) / 255.0
+    ytr = torch.tensor(ytr, dtype=torch.long)
+    Xte = torch.tensor(Xte, dtype=dtype) / 255.0
+    yte = torch.tensor(yte, dtype=torch.long)
     X, y = Xtr[:55000], ytr[:55000]
     model = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 64),
                                 torch.nn.ReLU(), torch.nn.Linear(64, 10)).to(dtype)
@@ -74,7 +51,7 @@ def main():
     p.add_argument("--fastest", action="store_true",
                    help="print only 'torch_<dtype> <fastest seconds per epoch>' lines")
     a = p.parse_args()
-    data = find_data(a.data)
+    data = fashion_mnist.load(a.data)
     if not a.fastest:
         print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     for name, dtype in (("float64", torch.float64), ("float32", torch.float32)):
