@@ -6,6 +6,8 @@
 //               own (matrix-vector products), gradients summed over the batch, Adam as a loop.
 // Prints "name seconds-per-epoch ratio-to-reference" lines (fastest of the repeats).
 // The data are random pixels and labels: the speed does not depend on them.
+// The process keeps freed memory for reuse (pg::reuse_freed_memory), as the demos and runners do;
+// with PIXELGRAD_MALLOC_DEFAULTS set it keeps glibc's defaults, to measure what that saves.
 // Not a test: nothing is asserted. `--quick` runs 1000 rows once (CI smoke).
 #include <algorithm>
 #include <chrono>
