@@ -5,29 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
 
 #include "backprop/optim.hpp"
 #include "common/gradcheck.hpp"
+#include "support/random.hpp"
 
 namespace pg::backprop {
 namespace {
 
-Mat gaussian(long r, long c, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> g;
-  Mat M(r, c);
-  for (Eigen::Index i = 0; i < M.size(); ++i) M.data()[i] = g(rng);
-  return M;
-}
-
-IVec labels(long n, int classes, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> u(0, classes - 1);
-  IVec y(n);
-  for (long i = 0; i < n; ++i) y(i) = u(rng);
-  return y;
-}
+using pg::testing::gaussian;
+using pg::testing::labels;
 
 TEST(fully_connected_net, names_and_shapes_its_parameters_with_zero_biases) {
   FullyConnectedNet net({6, 4}, 5, 3, 0.0, 0.1, 1);

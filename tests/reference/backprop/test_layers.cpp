@@ -5,20 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
 
 #include "common/gradcheck.hpp"
+#include "support/random.hpp"
 
 namespace pg::backprop {
 namespace {
 
-Mat gaussian(long r, long c, std::uint64_t seed, double scale = 1.0) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> g;
-  Mat M(r, c);
-  for (Eigen::Index i = 0; i < M.size(); ++i) M.data()[i] = scale * g(rng);
-  return M;
-}
+using pg::testing::gaussian;
 
 TEST(add_mul_circuit, gives_the_lectures_numbers) {
   auto [out, cache] = add_mul_forward(3, 5, -2);

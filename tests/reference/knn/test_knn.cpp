@@ -6,18 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
+
+#include "support/random.hpp"
 
 namespace pg::knn {
 namespace {
 
-Mat random_mat(long n, long d, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> g;
-  Mat X(n, d);
-  for (Eigen::Index i = 0; i < X.size(); ++i) X.data()[i] = g(rng);
-  return X;
-}
+using pg::testing::gaussian;
 
 // the definition, one coordinate at a time
 Mat direct_distances(const Mat& X_train, const Mat& X_test, bool l1) {
@@ -62,7 +57,7 @@ TEST(knn_distances, match_the_hand_worked_example) {
 }
 
 TEST(knn_distances, all_three_l2_versions_agree_with_the_definition) {
-  Mat X_train = random_mat(37, 11, 1), X_test = random_mat(9, 11, 2);
+  Mat X_train = gaussian(37, 11, 1), X_test = gaussian(9, 11, 2);
   Mat want = direct_distances(X_train, X_test, false);
   EXPECT_LT((compute_distances_two_loops(X_train, X_test) - want).cwiseAbs().maxCoeff(), 1e-12);
   EXPECT_LT((compute_distances_one_loop(X_train, X_test) - want).cwiseAbs().maxCoeff(), 1e-12);
@@ -70,7 +65,7 @@ TEST(knn_distances, all_three_l2_versions_agree_with_the_definition) {
 }
 
 TEST(knn_distances, l1_agrees_with_the_definition) {
-  Mat X_train = random_mat(23, 7, 3), X_test = random_mat(5, 7, 4);
+  Mat X_train = gaussian(23, 7, 3), X_test = gaussian(5, 7, 4);
   EXPECT_LT((compute_distances_l1(X_train, X_test) - direct_distances(X_train, X_test, true))
                 .cwiseAbs()
                 .maxCoeff(),
@@ -79,7 +74,7 @@ TEST(knn_distances, l1_agrees_with_the_definition) {
 
 TEST(knn_distances, no_loops_is_exact_and_never_nan_for_identical_rows) {
   // ||a||^2 + ||a||^2 - 2 a.a can round below zero; the clamp keeps the root real
-  Mat X = random_mat(50, 33, 5);
+  Mat X = gaussian(50, 33, 5);
   Mat d = compute_distances_no_loops(X, X);
   EXPECT_FALSE(d.hasNaN());
   EXPECT_LT(d.diagonal().maxCoeff(), 1e-6);
@@ -146,7 +141,7 @@ TEST(knn_cross_validate, uses_array_split_folds_and_reports_per_fold_accuracy) {
 }
 
 TEST(knn_cross_validate, breaks_a_tie_in_mean_accuracy_toward_the_smallest_k) {
-  Mat X = random_mat(20, 3, 6);
+  Mat X = gaussian(20, 3, 6);
   IVec y = IVec::Zero(20);  // one class: every k is perfect
   CrossValidation cv = cross_validate(X, y, {5, 3, 1}, 4, Metric::l1);
   EXPECT_EQ(cv.best_k, 1);

@@ -6,28 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
 
 #include "common/gradcheck.hpp"
+#include "support/random.hpp"
 
 namespace pg::linear {
 namespace {
 
-Mat gaussian(long r, long c, double scale, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> g;
-  Mat M(r, c);
-  for (Eigen::Index i = 0; i < M.size(); ++i) M.data()[i] = scale * g(rng);
-  return M;
-}
-
-IVec labels(long n, int classes, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> u(0, classes - 1);
-  IVec y(n);
-  for (long i = 0; i < n; ++i) y(i) = u(rng);
-  return y;
-}
+using pg::testing::gaussian;
+using pg::testing::labels;
 
 // The lecture's scores: rows are the cat, car and frog images, columns the cat, car and frog
 // classes. With X = I, the scores X W are W itself.
@@ -51,14 +38,14 @@ TEST(softmax_loss, gives_the_lectures_2_04_for_the_cat_image) {
 }
 
 TEST(softmax_loss, starts_near_log_c_with_tiny_weights) {
-  Mat X = gaussian(200, 30, 1.0, 1);
-  Mat W = gaussian(30, 10, 1e-4, 2);
+  Mat X = gaussian(200, 30, 1);
+  Mat W = 1e-4 * gaussian(30, 10, 2);
   EXPECT_NEAR(softmax_loss_vectorized(W, X, labels(200, 10, 3), 0.0).loss, std::log(10.0), 0.01);
 }
 
 TEST(softmax_loss, stays_finite_for_scores_in_the_thousands) {
-  Mat X = gaussian(20, 10, 1.0, 4);
-  Mat W = gaussian(10, 5, 300.0, 5);
+  Mat X = gaussian(20, 10, 4);
+  Mat W = 300.0 * gaussian(10, 5, 5);
   IVec y = labels(20, 5, 6);
   for (auto f : {softmax_loss_naive, softmax_loss_vectorized}) {
     LossGrad lg = f(W, X, y, 0.0);
@@ -76,7 +63,7 @@ struct Pair {
 class losses : public ::testing::TestWithParam<Pair> {};
 
 TEST_P(losses, naive_and_vectorized_agree) {
-  Mat X = gaussian(60, 25, 1.0, 7), W = gaussian(25, 7, 0.1, 8);
+  Mat X = gaussian(60, 25, 7), W = 0.1 * gaussian(25, 7, 8);
   IVec y = labels(60, 7, 9);
   LossGrad a = GetParam().naive(W, X, y, 0.05), b = GetParam().vectorized(W, X, y, 0.05);
   EXPECT_NEAR(a.loss, b.loss, 1e-12 * std::abs(a.loss));
@@ -84,7 +71,7 @@ TEST_P(losses, naive_and_vectorized_agree) {
 }
 
 TEST_P(losses, gradient_matches_the_numerical_gradient) {
-  Mat X = gaussian(30, 8, 1.0, 10), W = gaussian(8, 4, 0.5, 11);
+  Mat X = gaussian(30, 8, 10), W = 0.5 * gaussian(8, 4, 11);
   IVec y = labels(30, 4, 12);
   for (auto f : {GetParam().naive, GetParam().vectorized}) {
     LossGrad lg = f(W, X, y, 0.1);
@@ -95,7 +82,7 @@ TEST_P(losses, gradient_matches_the_numerical_gradient) {
 }
 
 TEST_P(losses, add_the_regularization_and_its_gradient) {
-  Mat X = gaussian(10, 5, 1.0, 13), W = gaussian(5, 3, 0.3, 14);
+  Mat X = gaussian(10, 5, 13), W = 0.3 * gaussian(5, 3, 14);
   IVec y = labels(10, 3, 15);
   for (auto f : {GetParam().naive, GetParam().vectorized}) {
     LossGrad with = f(W, X, y, 0.7), without = f(W, X, y, 0.0);
@@ -129,7 +116,7 @@ TEST(svm_loss, names_both_shapes_when_x_and_w_do_not_fit) {
 }
 
 TEST(linear_classifier, training_is_deterministic_for_a_seed_and_lowers_the_loss) {
-  Mat X = gaussian(300, 12, 1.0, 16);
+  Mat X = gaussian(300, 12, 16);
   IVec y = labels(300, 4, 17);
   // labels that X can predict: shift the class means apart
   for (long i = 0; i < 300; ++i) X(i, y(i)) += 3.0;
@@ -149,7 +136,7 @@ TEST(linear_classifier, predict_breaks_ties_toward_the_smaller_class) {
 }
 
 TEST(search_hyperparameters, tries_every_pair_learning_rates_outermost) {
-  Mat X = gaussian(120, 6, 1.0, 18);
+  Mat X = gaussian(120, 6, 18);
   IVec y = labels(120, 3, 19);
   SearchResult r = search_hyperparameters(LossKind::softmax, X.topRows(100), y.head(100),
                                           X.bottomRows(20), y.tail(20), {1e-2, 1e-1},
