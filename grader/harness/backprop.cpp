@@ -43,6 +43,16 @@ Bundle trajectory(const Bundle& in, Step step) {
   return out;
 }
 
+// the outputs of an affine layer's case: out, and its gradients with db as a (1, M) row
+Bundle affine_outputs(Mat out, AffineGrads g) {
+  Bundle o;
+  o.put("out", std::move(out));
+  o.put("dx", std::move(g.dx));
+  o.put("dw", std::move(g.dw));
+  o.put("db", row(g.db));
+  return o;
+}
+
 std::vector<int> dims(const IVec& v) { return std::vector<int>(v.data(), v.data() + v.size()); }
 
 }  // namespace
@@ -115,23 +125,11 @@ void register_calls(CallTable& t) {
   });
   t.add("backprop.affine", [](const Bundle& in) {
     auto [out, cache] = affine_forward(in.mat("x"), in.mat("w"), vec(in.mat("b")));
-    AffineGrads g = affine_backward(in.mat("dout"), cache);
-    Bundle o;
-    o.put("out", std::move(out));
-    o.put("dx", std::move(g.dx));
-    o.put("dw", std::move(g.dw));
-    o.put("db", row(g.db));
-    return o;
+    return affine_outputs(std::move(out), affine_backward(in.mat("dout"), cache));
   });
   t.add("backprop.affine_relu", [](const Bundle& in) {
     auto [out, cache] = affine_relu_forward(in.mat("x"), in.mat("w"), vec(in.mat("b")));
-    AffineGrads g = affine_relu_backward(in.mat("dout"), cache);
-    Bundle o;
-    o.put("out", std::move(out));
-    o.put("dx", std::move(g.dx));
-    o.put("dw", std::move(g.dw));
-    o.put("db", row(g.db));
-    return o;
+    return affine_outputs(std::move(out), affine_relu_backward(in.mat("dout"), cache));
   });
   t.add("backprop.relu", [](const Bundle& in) {
     auto [out, cache] = relu_forward(in.mat("x"));
