@@ -34,6 +34,20 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 // A private folder for one grading, removed afterwards.
+// Copies the kit to `to`, readable (and, where it was executable, runnable) by other users.
+std::string stage_kit(const std::string& from, const fs::path& to) {
+  fs::copy(from, to, fs::copy_options::recursive);
+  const auto open = fs::perms::others_read | fs::perms::group_read;
+  const auto run = fs::perms::others_exec | fs::perms::group_exec;
+  fs::permissions(to, open | run, fs::perm_options::add);
+  for (const auto& e : fs::recursive_directory_iterator(to)) {
+    const bool runnable = e.is_directory() ||
+                          (e.status().permissions() & fs::perms::owner_exec) != fs::perms::none;
+    fs::permissions(e.path(), runnable ? open | run : open, fs::perm_options::add);
+  }
+  return to.string();
+}
+
 // The first folder on the way to `path` that other users cannot search (or `path` itself when
 // they cannot read it), or "" when a sandbox uid can reach it. As root the runners and the
 // compiler run under a uid of their own, which sees the kit only through those permissions.
@@ -641,19 +655,13 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
   if (options.slot < 0) slot.emplace(SlotLock::acquire());
   const SandboxPolicy policy = detect_sandbox(slot ? slot->slot() : options.slot);
   report.sandbox = policy.describe();
-  if (policy.uid >= 0) {
-    for (const std::string& needed : {kit.dir, kit.reference_runner(rubric.assignment)}) {
-      const std::string closed = closed_to_others(needed);
-      if (!closed.empty()) {
-        throw UsageError("the sandbox user (uid " + std::to_string(policy.uid) + ") cannot reach " +
-                         needed + ": " + closed + " is closed to other users. Run `chmod o+rx " +
-                         closed + "`, or build the kit in a folder other users can reach and " +
-                         "pass --kit DIR");
-      }
-    }
-  }
-
   WorkDir work;
+  if (policy.uid >= 0 && (!closed_to_others(kit.dir).empty() ||
+                          !closed_to_others(kit.reference_runner(rubric.assignment)).empty())) {
+    // the sandbox uids cannot reach the kit where it is (a checkout in a 0700 folder): grade with
+    // a copy in the work folder, which they can (the kit is about a megabyte)
+    kit.dir = stage_kit(kit.dir, work.path() / "kit");
+  }
   const fs::path src = work.path() / "src", out = work.path() / "out";
   fs::create_directories(src);
   fs::create_directories(out);
