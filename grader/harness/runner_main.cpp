@@ -2,10 +2,14 @@
 // It reads requests on fd 3, calls the submission, and answers on fd 4. It decides nothing: the
 // grader compares, times and scores outside. Not trusted: a submission can replace any of this.
 //
-// Requests:  "load" {inputs...}  -> "loaded" {}          (keeps the inputs for the next calls)
+// Requests:  "load" {inputs...}  -> "loaded" {}          (keeps the inputs for the next calls;
+//                                                        the inputs come in the frame, or in a
+//                                                        sealed memfd passed with it)
 //            "call" {case: text} -> "ok" {outputs...}
 //                                 | "not_implemented" {message} | "error" {type, message}
 //                                 | "memory_limit" {message}
+#include <unistd.h>
+
 #include <new>
 #include <stdexcept>
 #include <typeinfo>
@@ -55,10 +59,19 @@ int main() {
   pg::harness::register_calls(table);
   pg::wire::Bundle loaded;
   pg::wire::Message request;
+  int passed = -1;
   try {
-    while (pg::wire::read_frame(kRequestFd, request, kMaxRequest)) {
+    while (pg::wire::read_frame(kRequestFd, request, kMaxRequest, &passed)) {
+      if (request.kind != "load" && passed >= 0) ::close(passed);
       if (request.kind == "load") {
-        loaded = std::move(request.fields);
+        if (passed >= 0) {
+          // inputs of the same shape as the last ones are read into the same memory
+          pg::wire::Message inputs = pg::wire::decode_memfd(passed, kMaxRequest, &loaded);
+          ::close(passed);
+          loaded = std::move(inputs.fields);
+        } else {
+          loaded = std::move(request.fields);
+        }
         pg::wire::write_frame(kResponseFd, {"loaded", {}});
       } else if (request.kind == "call") {
         pg::wire::write_frame(kResponseFd, run(table, request.fields.text("case"), loaded));

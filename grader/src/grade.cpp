@@ -25,6 +25,7 @@
 #include "datasets/idx.hpp"
 #include "session.hpp"
 #include "submission.hpp"
+#include "timing.hpp"
 
 namespace pg::grader {
 
@@ -249,9 +250,10 @@ class Grader {
     return make_test_inputs(rubric_, t, def, seed, data_);
   }
 
-  // The reference's outputs for the loaded inputs, or nullopt (r then says why).
-  std::optional<wire::Bundle> reference(const wire::Message& load, const wire::Message& call,
-                                        TestResult& r, double& seconds) {
+  // The reference's outputs for `inputs`, or nullopt (r then says why). `cost` gets the CPU
+  // time of its load and of its call.
+  std::optional<wire::Bundle> reference(const SealedPayload& inputs, const wire::Message& call,
+                                        TestResult& r, RunCost& cost) {
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (!ref_ || !ref_->alive()) {
         Limits generous;
@@ -264,7 +266,7 @@ class Grader {
         ref_.emplace(reference_policy, runner_config(reference_runner_, generous));
       }
       ref_->set_deadline_from_now(600);
-      Exchange l = ref_->request(load);
+      Exchange l = ref_->load(inputs);
       if (l.status != Exchange::Status::answered) continue;
       Exchange c = ref_->request(call);
       if (c.status != Exchange::Status::answered) continue;
@@ -274,107 +276,146 @@ class Grader {
                     "); the rubric's arguments may be invalid for this case";
         return std::nullopt;
       }
-      seconds = l.seconds + c.seconds;
+      cost = {l.cpu_seconds, c.cpu_seconds};
       return c.reply.fields;
     }
     r.message = "the reference runner did not answer; is the kit built (make build)?";
     return std::nullopt;
   }
 
+  // The submission's answer to `call` after loading `inputs`, or nullopt with the verdict in r.
+  static std::optional<wire::Message> ask(RunnerSession& s, const SealedPayload& inputs,
+                                          const wire::Message& call, const TestSpec& t,
+                                          const CaseDef& def, TestResult& r, RunCost& cost) {
+    Exchange l = s.load(inputs);
+    if (l.status != Exchange::Status::answered) {
+      verdict_from_failure(l, t.limits, def, r);
+      return std::nullopt;
+    }
+    Exchange c = s.request(call);
+    if (c.status != Exchange::Status::answered) {
+      verdict_from_failure(c, t.limits, def, r);
+      return std::nullopt;
+    }
+    cost = {l.cpu_seconds, c.cpu_seconds};
+    return std::move(c.reply);
+  }
+
   void run_into(const TestSpec& t, TestResult& r) {
     const CaseDef& def = *all_cases().find(t.case_name);
     const wire::Bundle all_inputs = inputs_for(t, def, t.seed);
-    wire::Message load{"load", sendable(def, all_inputs)};
     wire::Message call{"call", {}};
     call.fields.put("case", t.case_name);
     if (t.gradcheck) {
       RunnerSession student(policy_, runner_config(student_runner_, t.limits));
-      gradcheck(t, def, load.fields, call, student, r);
+      gradcheck(t, def, sendable(def, all_inputs), call, student, r);
       r.output = student.output();
       return;
     }
-    double ref_seconds = 0;
-    std::optional<wire::Bundle> expected = reference(load, call, r, ref_seconds);
+    const SealedPayload inputs({"inputs", sendable(def, all_inputs)});
+    RunCost ref_cost, student_cost;
+    std::optional<wire::Bundle> expected = reference(inputs, call, r, ref_cost);
     if (!expected) return;
     *expected = with_derived(def, all_inputs, std::move(*expected));
 
     RunnerSession student(policy_, runner_config(student_runner_, t.limits));
-    Exchange l = student.request(load);
-    if (l.status != Exchange::Status::answered) {
-      verdict_from_failure(l, t.limits, def, r);
-    } else {
-      Exchange c = student.request(call);
-      if (c.status != Exchange::Status::answered) {
-        verdict_from_failure(c, t.limits, def, r);
-      } else if (verdict_from_answer(c.reply, def, r)) {
-        const wire::Bundle got = with_derived(def, all_inputs, c.reply.fields);
-        if (t.threshold) {
-          check_threshold(*t.threshold, *expected, got, r);
-        } else if (auto diff = compare_outputs(*expected, got, t.compare)) {
-          r.verdict = Verdict::failed;
-          r.message = *diff;
-        } else {
-          r.verdict = Verdict::passed;
-          if (t.timing) time_it(t, def, call, student, l.seconds + c.seconds, ref_seconds, r);
-        }
+    std::optional<wire::Message> reply = ask(student, inputs, call, t, def, r, student_cost);
+    if (reply && verdict_from_answer(*reply, def, r)) {
+      const wire::Bundle got = with_derived(def, all_inputs, reply->fields);
+      if (t.threshold) {
+        check_threshold(*t.threshold, *expected, got, r);
+      } else if (auto diff = compare_outputs(*expected, got, t.compare)) {
+        r.verdict = Verdict::failed;
+        r.message = t.timing ? not_timed(t, def, *diff) : *diff;
+      } else {
+        r.verdict = Verdict::passed;
+        if (t.timing) time_it(t, def, call, student, {ref_cost}, {student_cost}, r);
       }
     }
     r.output = student.output();
     if (student.output_truncated()) r.output += "\n[output truncated]";
   }
 
-  // Alternates reference and student runs; the fastest of each counts. Every run gets inputs of
-  // its own (the seed plus the run's number) and is timed from sending the inputs to receiving
-  // the answer, so that nothing can be cached between runs or computed while "loading".
+  // A speed test whose answer is wrong is not timed. The message names the test that reports the
+  // wrong values (a test of the same case without timing), so that the speed test does not repeat
+  // the difference under its own title; without such a test, the difference is given here.
+  std::string not_timed(const TestSpec& t, const CaseDef& def, const std::string& diff) const {
+    const std::string head = "not timed: your " + def.function +
+                             " returned wrong values for this test's inputs, and only a right "
+                             "answer is timed";
+    for (const TestSpec& other : rubric_.tests) {
+      if (other.case_name != t.case_name || other.timing || other.gradcheck || other.threshold) {
+        continue;
+      }
+      // a visible test never points to a hidden one
+      if (t.visibility == Visibility::visible && other.visibility != Visibility::visible) continue;
+      return head + "; the test '" + other.name + "' shows where they differ (fix that first)";
+    }
+    return head + ": " + diff;
+  }
+
+  // Interleaved rounds, reference then student, each round on inputs of its own (the seed plus
+  // the round's number), so that nothing can be cached between rounds. Each exchange's CPU time
+  // is measured by the kernel for every process and thread of the runner; compare_times() says
+  // how a run's load and call count (timing.hpp).
   void time_it(const TestSpec& t, const CaseDef& def, const wire::Message& call,
-               RunnerSession& student, double student_first, double ref_first, TestResult& r) {
-    double best_student = student_first, best_ref = ref_first;
+               RunnerSession& student, std::vector<RunCost> ref_costs,
+               std::vector<RunCost> student_costs, TestResult& r) {
     for (int rep = 1; rep < t.timing->repeats; ++rep) {
-      const wire::Bundle all_inputs =
-          inputs_for(t, def, t.seed + static_cast<std::uint64_t>(rep));
-      wire::Message load{"load", sendable(def, all_inputs)};
-      double ref_seconds = 0;
-      std::optional<wire::Bundle> expected = reference(load, call, r, ref_seconds);
+      const std::uint64_t seed = t.seed + static_cast<std::uint64_t>(rep);
+      const wire::Bundle all_inputs = inputs_for(t, def, seed);
+      const SealedPayload inputs({"inputs", sendable(def, all_inputs)});
+      RunCost ref_cost, student_cost;
+      std::optional<wire::Bundle> expected = reference(inputs, call, r, ref_cost);
       if (!expected) {
         r.verdict = Verdict::grader_error;
         return;
       }
       *expected = with_derived(def, all_inputs, std::move(*expected));
-      best_ref = std::min(best_ref, ref_seconds);
-      Exchange sl = student.request(load);
-      if (sl.status != Exchange::Status::answered) {
-        verdict_from_failure(sl, t.limits, def, r);
-        return;
-      }
-      Exchange sc = student.request(call);
-      if (sc.status != Exchange::Status::answered) {
-        verdict_from_failure(sc, t.limits, def, r);
-        return;
-      }
-      if (!verdict_from_answer(sc.reply, def, r)) return;
-      if (auto diff = compare_outputs(*expected, with_derived(def, all_inputs, sc.reply.fields),
+      std::optional<wire::Message> reply = ask(student, inputs, call, t, def, r, student_cost);
+      if (!reply || !verdict_from_answer(*reply, def, r)) return;
+      if (auto diff = compare_outputs(*expected, with_derived(def, all_inputs, reply->fields),
                                       t.compare)) {
         r.verdict = Verdict::failed;
         r.message = "on timed run " + std::to_string(rep + 1) + " (seed " +
-                    std::to_string(t.seed + static_cast<std::uint64_t>(rep)) + "): " + *diff;
+                    std::to_string(seed) + "): " + *diff;
         return;
       }
-      best_student = std::min(best_student, sl.seconds + sc.seconds);
+      ref_costs.push_back(ref_cost);
+      student_costs.push_back(student_cost);
     }
-    const double ratio = best_student / std::max(best_ref, 1e-9);
+    const TimeComparison times = compare_times(ref_costs, student_costs);
+    const double ratio = times.ratio;
     r.ratio = ratio;
+    r.student_cpu_s = times.student;
+    r.reference_cpu_s = times.reference;
+    r.load_cpu_s = times.allowance;
     char ratio_text[32];
     std::snprintf(ratio_text, sizeof ratio_text, "%.2f", ratio);
-    const std::string times = "your fastest of " + std::to_string(t.timing->repeats) +
-                              " runs took " + seconds(best_student) + ", the reference's " +
-                              seconds(best_ref) + ": " + ratio_text + " times as long";
+    const std::string said = "your " + def.function + " used " + seconds(times.student) +
+                             " of CPU time in its fastest of " +
+                             std::to_string(t.timing->repeats) + " runs, the reference " +
+                             seconds(times.reference) + ": " + ratio_text + " times as much";
     if (ratio > t.timing->max_ratio_to_reference) {
       r.verdict = Verdict::failed;
-      r.message = "correct but too slow: " + times + ", at most " +
-                  num(t.timing->max_ratio_to_reference) + " allowed";
+      r.message = "correct but too slow: " + said + ", at most " +
+                  num(t.timing->max_ratio_to_reference) + " allowed" + slow_hint(def);
     } else {
-      r.message = times + " (at most " + num(t.timing->max_ratio_to_reference) + " allowed)";
+      r.message = said + " (at most " + num(t.timing->max_ratio_to_reference) + " allowed)";
     }
+  }
+
+  // What usually makes a vectorized function slow, by case.
+  static std::string slow_hint(const CaseDef& def) {
+    if (def.name == "knn.distances_no_loops") {
+      return "; a loop over test rows (or any loop) in the no-loop version is the usual cause: "
+             "compute all the cross products as one matrix product X_test * X_train^T";
+    }
+    if (def.name == "linear.svm_loss_vectorized" || def.name == "linear.softmax_loss_vectorized") {
+      return "; a loop over the examples is the usual cause: compute the scores as one matrix "
+             "product X * W and the gradient as one product X^T * (N x C matrix)";
+    }
+    return "";
   }
 
   // An output that must reach a bound; the reference's value is given for comparison.
@@ -401,18 +442,11 @@ class Grader {
   bool evaluate(RunnerSession& s, const TestSpec& t, const CaseDef& def, const GradientOf& g,
                 const wire::Bundle& inputs, const wire::Message& call, double& loss, Mat* grad,
                 TestResult& r) {
-    Exchange l = s.request({"load", inputs});
-    if (l.status != Exchange::Status::answered) {
-      verdict_from_failure(l, t.limits, def, r);
-      return false;
-    }
-    Exchange c = s.request(call);
-    if (c.status != Exchange::Status::answered) {
-      verdict_from_failure(c, t.limits, def, r);
-      return false;
-    }
-    if (!verdict_from_answer(c.reply, def, r)) return false;
-    const wire::Bundle out = with_derived(def, inputs, c.reply.fields);
+    RunCost cost;
+    std::optional<wire::Message> reply =
+        ask(s, SealedPayload({"inputs", inputs}), call, t, def, r, cost);
+    if (!reply || !verdict_from_answer(*reply, def, r)) return false;
+    const wire::Bundle out = with_derived(def, inputs, reply->fields);
     if (!out.has(g.loss) || !std::holds_alternative<double>(out.at(g.loss))) {
       r.verdict = Verdict::failed;
       r.message = "the output '" + g.loss + "' is missing or not a number";

@@ -152,6 +152,9 @@ class JsonWriter : public ReportWriter {
           << ", \"max_score\": " << points(t.max_score) << ", \"visibility\": \""
           << to_string(t.visibility) << "\", \"seconds\": " << num(t.seconds)
           << ", \"ratio\": " << (t.ratio ? num(*t.ratio) : "null")
+          << ", \"student_cpu_s\": " << (t.student_cpu_s ? num(*t.student_cpu_s) : "null")
+          << ", \"reference_cpu_s\": " << (t.reference_cpu_s ? num(*t.reference_cpu_s) : "null")
+          << ", \"load_cpu_s\": " << (t.load_cpu_s ? num(*t.load_cpu_s) : "null")
           << ", \"message\": " << json_string(t.message)
           << ", \"hint\": " << (t.hint.empty() ? "null" : json_string(t.hint))
           << ", \"output\": " << json_string(t.output) << "}";

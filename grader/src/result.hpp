@@ -36,6 +36,9 @@ struct TestResult {
   std::string output;           // what the submission printed (truncated)
   double seconds = 0;           // wall time of the whole test
   std::optional<double> ratio;  // timing tests: student time / reference time
+  // timing tests: the CPU times compared, and the least CPU time the reference took to load a
+  // round's inputs (what a load may take without being counted)
+  std::optional<double> student_cpu_s, reference_cpu_s, load_cpu_s;
 };
 
 struct GradeReport {

@@ -9,6 +9,7 @@
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -97,8 +98,14 @@ void set_limit(int resource, rlim_t value) {
 // runs in the forked child: only async-signal-safe calls from here to exec
 [[noreturn]] void exec_child(const SandboxPolicy& p, const SandboxConfig& c, char* const argv[],
                              char* const envp[], const char* host_workdir, int log_w, int req_r,
-                             int resp_w, int err_w) {
+                             int resp_w, int err_w, int cgroup_fd) {
   ::setpgid(0, 0);
+  // into the sandbox's cgroup first: everything it starts from here on is accounted there
+  if (cgroup_fd >= 0 && ::write(cgroup_fd, "0\n", 2) != 2) {
+    int e = errno;
+    (void)!::write(err_w, &e, sizeof e);
+    ::_exit(127);
+  }
   // move every fd we keep above 100 first, so the dup2s below cannot clobber one another
   int devnull = ::open("/dev/null", O_RDONLY);
   int keep[5] = {devnull, log_w, req_r, resp_w, err_w};
@@ -171,12 +178,13 @@ std::string SandboxPolicy::describe() const {
   std::string s = use_bwrap ? "bubblewrap (no network, read-only system, private /tmp) + rlimits"
                             : "rlimits only (bubblewrap unavailable)";
   s += uid >= 0 ? ", uid " + std::to_string(uid) : ", the grader's own uid";
-  return s;
+  return s + "; " + cpu.describe();
 }
 
 SandboxPolicy detect_sandbox(int slot, int base_uid) {
   SandboxPolicy p;
   if (::geteuid() == 0) p.uid = base_uid + 2 * slot;
+  p.cpu = detect_cpu_accounting();
   for (const char* candidate : {"/usr/bin/bwrap", "/bin/bwrap"}) {
     if (::access(candidate, X_OK) == 0) {
       p.bwrap = candidate;
@@ -284,14 +292,19 @@ Child spawn(const SandboxPolicy& policy, const SandboxConfig& config) {
   make_pipe(log);
   make_pipe(err);
   if (config.protocol_pipes) {
-    make_pipe(req);
+    // requests on a unix socket: a load passes its inputs as a sealed memfd (SCM_RIGHTS)
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, req) != 0) {
+      throw std::runtime_error(std::string("socketpair failed: ") + std::strerror(errno));
+    }
     make_pipe(resp);
+    // a large answer then crosses in a few hundred KiB at a time, not 64 KiB
+    ::fcntl(resp[0], F_SETPIPE_SZ, 1 << 20);
   }
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
   if (pid == 0) {
     exec_child(policy, config, argv.data(), envp.data(), workdir.c_str(), log[1], req[0], resp[1],
-               err[1]);
+               err[1], config.cgroup_join_fd);
   }
   ::close(log[1]);
   ::close(err[1]);

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "cgroup.hpp"
+
 namespace pg::grader {
 
 struct Limits {
@@ -35,7 +37,9 @@ struct SandboxConfig {
   std::string workdir = "/tmp";   // inside the sandbox
   Limits limits;
   bool with_dev = true;           // a minimal /dev (null, zero, urandom...); off for compilers
-  bool protocol_pipes = false;    // fds 3 (requests in) and 4 (answers out)
+  bool protocol_pipes = false;    // fd 3 (requests in: a unix socket, which can pass a memfd)
+                                  // and fd 4 (answers out: a pipe)
+  int cgroup_join_fd = -1;        // cgroup.procs of the cgroup to start in (CpuMeter::join_fd)
 };
 
 // How processes are isolated on this machine, decided once per grader.
@@ -43,6 +47,7 @@ struct SandboxPolicy {
   bool use_bwrap = false;
   std::string bwrap;   // path of the bwrap binary
   int uid = -1;        // run as this uid/gid (only when the grader is root); -1 keeps ours
+  CpuAccounting cpu;   // how a runner's CPU time is measured
   std::string describe() const;  // one line for reports: what isolation is in force
 };
 
@@ -87,7 +92,7 @@ class Child {
   ~Child();
 
   pid_t pid() const { return pid_; }
-  int request_fd() const { return request_fd_; }   // write: the child's fd 3
+  int request_fd() const { return request_fd_; }   // write: the child's fd 3 (a socket)
   int response_fd() const { return response_fd_; } // read: the child's fd 4
   int log_fd() const { return log_fd_; }           // read: the child's stdout and stderr
   void close_request();  // the child sees end of file on fd 3

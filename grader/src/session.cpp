@@ -3,9 +3,13 @@
 // Not the sandbox set-up (sandbox.cpp).
 #include "session.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -19,10 +23,45 @@ constexpr std::uint64_t kMaxAnswer = std::uint64_t{1} << 31;
 
 }  // namespace
 
+SealedPayload::SealedPayload(const wire::Message& m) {
+  bytes_ = wire::payload_size(m);
+  fd_ = ::memfd_create("pixelgrad-inputs", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd_ < 0) throw std::runtime_error(std::string("memfd_create failed: ") + std::strerror(errno));
+  if (::ftruncate(fd_, static_cast<off_t>(bytes_)) != 0) {
+    const int e = errno;
+    ::close(fd_);
+    throw std::runtime_error(std::string("cannot size the inputs' memfd: ") + std::strerror(e));
+  }
+  void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+  if (p == MAP_FAILED) {
+    const int e = errno;
+    ::close(fd_);
+    throw std::runtime_error(std::string("cannot map the inputs' memfd: ") + std::strerror(e));
+  }
+  wire::encode_payload(m, static_cast<char*>(p));
+  ::munmap(p, bytes_);  // a writable mapping would keep F_SEAL_WRITE from being set
+  if (::fcntl(fd_, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
+    const int e = errno;
+    ::close(fd_);
+    throw std::runtime_error(std::string("cannot seal the inputs' memfd: ") + std::strerror(e));
+  }
+}
+
+SealedPayload::~SealedPayload() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
 RunnerSession::RunnerSession(const SandboxPolicy& policy, SandboxConfig config)
     : policy_(policy), config_(std::move(config)) {
   config_.protocol_pipes = true;
+  try {
+    cpu_ = std::make_unique<CpuMeter>(policy_.cpu);
+  } catch (const std::runtime_error&) {
+    cpu_ = std::make_unique<CpuMeter>(CpuAccounting{});  // process clocks, then
+  }
+  config_.cgroup_join_fd = cpu_->join_fd();
   child_ = spawn(policy_, config_);
+  cpu_->set_root(child_.pid());
   set_deadline_from_now(config_.limits.wall_s);
 }
 
@@ -70,12 +109,30 @@ void RunnerSession::drain_output(bool& over_limit) {
   }
 }
 
-Exchange RunnerSession::request(const wire::Message& m) {
+// The first bytes of a request, with a descriptor attached.
+static ssize_t send_with_fd(int socket, const char* p, std::size_t n, int fd) {
+  struct iovec iov{const_cast<char*>(p), n};
+  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  struct msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  return ::sendmsg(socket, &msg, MSG_NOSIGNAL);
+}
+
+Exchange RunnerSession::request(const wire::Message& m, int passed_fd) {
   if (!alive_) return fail(Exchange::Status::died);
   const std::string frame = wire::encode(m);
   std::size_t sent = 0;
   std::string header, payload;
   std::uint64_t want = 0;  // payload bytes expected, once the header is in
+  const double cpu_start = cpu_->seconds();
   const auto start = Clock::now();
   char buf[1 << 16];
   for (;;) {
@@ -96,8 +153,10 @@ Exchange RunnerSession::request(const wire::Message& m) {
     }
     if (fds[0].revents & (POLLERR | POLLHUP)) return fail(Exchange::Status::died);
     if (fds[0].revents & POLLOUT) {
-      ssize_t n = ::write(child_.request_fd(), frame.data() + sent,
-                          std::min<std::size_t>(frame.size() - sent, 1 << 20));
+      const std::size_t chunk = std::min<std::size_t>(frame.size() - sent, 1 << 20);
+      ssize_t n = sent == 0 && passed_fd >= 0
+                      ? send_with_fd(child_.request_fd(), frame.data(), chunk, passed_fd)
+                      : ::send(child_.request_fd(), frame.data() + sent, chunk, MSG_NOSIGNAL);
       if (n < 0 && errno != EAGAIN && errno != EINTR) return fail(Exchange::Status::died);
       if (n > 0) sent += static_cast<std::size_t>(n);
     }
@@ -126,6 +185,7 @@ Exchange RunnerSession::request(const wire::Message& m) {
         }
         Exchange e;
         e.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        e.cpu_seconds = std::max(0.0, cpu_->seconds() - cpu_start);
         try {
           e.reply = wire::decode(payload.data(), payload.size());
         } catch (const wire::ProtocolError& err) {

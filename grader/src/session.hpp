@@ -1,9 +1,11 @@
-// A conversation with one runner process: send a request frame, wait for its answer within the
-// deadline while draining (and capping) the runner's stdout/stderr, and say how it ended.
+// A conversation with one runner process: send a request frame (and, for a load, the memfd that
+// holds the inputs), wait for its answer within the deadline while draining (and capping) the
+// runner's stdout/stderr, and say how it ended, how long it took and how much CPU it used.
 // Not what the answers mean: the grading stage turns an Exchange into a verdict.
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "sandbox.hpp"
@@ -21,9 +23,27 @@ struct Exchange {
   };
   Status status = Status::died;
   wire::Message reply;
-  double seconds = 0;  // from the first byte sent to the last byte received, measured here
+  double seconds = 0;      // from the first byte sent to the last byte received, measured here
+  double cpu_seconds = 0;  // CPU time the runner's processes used meanwhile, from the kernel
   ExitStatus exit;     // when died/timeout/output_limit/bad_answer
   std::string detail;  // what was wrong with a bad answer
+};
+
+// A message's payload in a sealed memfd (no more writes, no resizing). A runner maps it read-only
+// instead of reading a copy from a pipe, and since nobody can change it, one serves the reference
+// and the student alike.
+class SealedPayload {
+ public:
+  explicit SealedPayload(const wire::Message& m);
+  ~SealedPayload();
+  SealedPayload(const SealedPayload&) = delete;
+  SealedPayload& operator=(const SealedPayload&) = delete;
+  int fd() const { return fd_; }
+  std::size_t bytes() const { return bytes_; }
+
+ private:
+  int fd_ = -1;
+  std::size_t bytes_ = 0;
 };
 
 class RunnerSession {
@@ -35,8 +55,11 @@ class RunnerSession {
   RunnerSession(const RunnerSession&) = delete;
   RunnerSession& operator=(const RunnerSession&) = delete;
 
-  // Everything this call may take must fit before the session's deadline.
-  Exchange request(const wire::Message& m);
+  // Everything this call may take must fit before the session's deadline. `passed_fd`, if not
+  // -1, goes along with the request's first byte (SCM_RIGHTS).
+  Exchange request(const wire::Message& m, int passed_fd = -1);
+  // "load" with the inputs in `inputs`.
+  Exchange load(const SealedPayload& inputs) { return request({"load", {}}, inputs.fd()); }
   void set_deadline_from_now(double seconds);
   // The runner's stdout + stderr so far (at most limits.output_kb).
   const std::string& output() const { return output_; }
@@ -50,6 +73,7 @@ class RunnerSession {
 
   SandboxPolicy policy_;
   SandboxConfig config_;
+  std::unique_ptr<CpuMeter> cpu_;  // removed after the child and its processes are gone
   Child child_;
   std::chrono::steady_clock::time_point deadline_;
   std::string output_;

@@ -1,10 +1,12 @@
 // The sandbox on its own: limits, the wall-clock kill, the process limit under a uid of its own,
-// and the sweep that leaves no process behind.
+// the sweep that leaves no process behind, and the CPU accounting of a sandbox's processes.
 #include "sandbox.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -97,6 +99,61 @@ TEST(sandbox, contains_a_fork_bomb_under_its_own_uid_and_sweeps_it_away) {
   EXPECT_LT(forked, 10) << "RLIMIT_NPROC did not hold: " << r.output;
   sweep(p);
   EXPECT_FALSE(any_process_of(p.uid));
+}
+
+// CPU seconds of `script` run by /bin/sh as a plain child, from the kernel's rusage
+double plain_cpu_seconds(const std::string& script) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", script.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  struct rusage ru{};
+  ::wait4(pid, &status, 0, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+}
+
+TEST(cpu_meter, counts_processes_that_did_the_work_and_exited_before_it_was_read) {
+  SlotLock slot = SlotLock::acquire();
+  SandboxPolicy p = detect_sandbox(slot.slot());
+  if (p.cpu.kind == CpuAccounting::Kind::process_clocks) {
+    GTEST_SKIP() << "no cgroup can be made here: " << p.describe();
+  }
+  // two subshells count in turn and exit; their parent only waits
+  const std::string count = "(i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done)";
+  const std::string script = count + "; " + count + "; exit 0";
+  CpuMeter meter(p.cpu);
+  SandboxConfig c = shell(script, 60);
+  c.cgroup_join_fd = meter.join_fd();
+  RunResult r = run_to_end(p, c);
+  ASSERT_TRUE(r.status.exited) << r.output;
+  const double counted = meter.seconds(), plain = plain_cpu_seconds(script);
+  EXPECT_GT(counted, 0.7 * plain) << "counted " << counted << " s, the same script " << plain << " s";
+  EXPECT_LT(counted, 2.0 * plain + 0.1) << "counted " << counted << " s, the same script " << plain;
+}
+
+TEST(cpu_meter, without_a_cgroup_reads_the_clocks_of_the_live_processes) {
+  SlotLock slot = SlotLock::acquire();
+  SandboxPolicy p = detect_sandbox(slot.slot());
+  CpuMeter meter{CpuAccounting{}};
+  EXPECT_EQ(meter.join_fd(), -1);
+  Child child = spawn(p, shell("while :; do :; done", 30));
+  meter.set_root(child.pid());
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (meter.seconds() < 0.1 && std::chrono::steady_clock::now() < give_up) ::usleep(10000);
+  EXPECT_GE(meter.seconds(), 0.1);
+  child.kill();
+  child.wait();
+  sweep(p);
+}
+
+TEST(cpu_accounting, says_where_cpu_time_comes_from_in_the_sandbox_line) {
+  SlotLock slot = SlotLock::acquire();
+  SandboxPolicy p = detect_sandbox(slot.slot());
+  EXPECT_THAT(p.describe(), HasSubstr(p.cpu.describe()));
+  EXPECT_THAT(p.cpu.describe(), ::testing::StartsWith("CPU time from "));
 }
 
 TEST(slot_lock, gives_concurrent_holders_different_slots) {

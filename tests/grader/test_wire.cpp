@@ -1,14 +1,21 @@
 // Tests of the runner protocol: every value type through encode and decode, the bundle's typed
-// accessors, and decode's refusal of malformed payloads. Not the session over pipes (session.cpp).
+// accessors, decode's refusal of malformed payloads, frames on pipes and sockets, and inputs
+// passed as a sealed memfd. Not the session's deadlines and verdicts (session.cpp).
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <string>
 
+#include "session.hpp"
+#include "support/temp_dir.hpp"
 #include "wire.hpp"
 
 namespace pg::wire {
@@ -357,6 +364,107 @@ TEST(wire_frame, read_frame_rejects_an_end_of_file_inside_a_frame) {
   Message back;
   EXPECT_EQ(error_of([&] { read_frame(fds[0], back, 1 << 20); }), "end of file inside a frame");
   ::close(fds[0]);
+}
+
+TEST(wire_frame, writes_a_large_matrix_from_where_it_is_and_reads_it_back) {
+  pg::testing::TempDir dir;
+  const std::string path = (dir / "frame").string();
+  Message m{"ok", {}};
+  Mat big(300, 200);
+  for (Eigen::Index i = 0; i < big.size(); ++i) big.data()[i] = 0.5 * static_cast<double>(i) - 7;
+  m.fields.put("k", std::int64_t{3});
+  m.fields.put("dists", big);
+  m.fields.put("name", std::string("after the matrix"));
+  m.fields.put("labels", IVec(IVec::LinSpaced(5000, 0, 4999)));
+  {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    write_frame(fd, m);
+    ::close(fd);
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  Message back;
+  ASSERT_TRUE(read_frame(fd, back, 1 << 24));
+  ::close(fd);
+  // the same bytes as encode() gives
+  EXPECT_EQ(static_cast<std::size_t>(std::filesystem::file_size(path)), encode(m).size());
+  EXPECT_EQ(back.fields.integer("k"), 3);
+  EXPECT_EQ(back.fields.mat("dists"), big);
+  EXPECT_EQ(back.fields.text("name"), "after the matrix");
+  EXPECT_EQ(back.fields.ivec("labels"), IVec(IVec::LinSpaced(5000, 0, 4999)));
+}
+
+TEST(wire_frame, a_descriptor_sent_with_a_frame_on_a_socket_comes_out_of_read_frame) {
+  int sv[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  const std::string frame = encode({"load", {}});
+  int passed = ::open("/dev/null", O_RDONLY);
+  struct iovec iov{const_cast<char*>(frame.data()), frame.size()};
+  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  struct msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &passed, sizeof passed);
+  ASSERT_EQ(::sendmsg(sv[0], &msg, 0), static_cast<ssize_t>(frame.size()));
+  ::close(passed);
+  write_frame(sv[0], {"call", {}});  // no descriptor with this one
+  Message back;
+  int got = -2;
+  ASSERT_TRUE(read_frame(sv[1], back, 1 << 20, &got));
+  EXPECT_EQ(back.kind, "load");
+  ASSERT_GE(got, 0);
+  EXPECT_EQ(::fcntl(got, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+  ::close(got);
+  ASSERT_TRUE(read_frame(sv[1], back, 1 << 20, &got));
+  EXPECT_EQ(back.kind, "call");
+  EXPECT_EQ(got, -1);
+  ::close(sv[0]);
+  ::close(sv[1]);
+}
+
+Message some_inputs(double fill) {
+  Message m{"inputs", {}};
+  m.fields.put("X_train", Mat(Mat::Constant(400, 30, fill)));
+  m.fields.put("y", IVec(IVec::Constant(400, 2)));
+  m.fields.put("k", std::int64_t{5});
+  return m;
+}
+
+TEST(sealed_payload, holds_the_payload_and_can_no_longer_be_changed) {
+  const Message m = some_inputs(1.5);
+  grader::SealedPayload sealed(m);
+  EXPECT_EQ(sealed.bytes(), payload_size(m));
+  const int seals = ::fcntl(sealed.fd(), F_GET_SEALS);
+  EXPECT_EQ(seals & (F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL),
+            F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+  EXPECT_EQ(::pwrite(sealed.fd(), "x", 1, 0), -1);
+  EXPECT_EQ(errno, EPERM);
+  EXPECT_NE(::ftruncate(sealed.fd(), 10), 0);
+  Message back = decode_memfd(sealed.fd(), 1 << 24);
+  EXPECT_EQ(back.kind, "inputs");
+  EXPECT_EQ(back.fields.mat("X_train"), Mat::Constant(400, 30, 1.5));
+  EXPECT_EQ(back.fields.ivec("y"), IVec::Constant(400, 2));
+  EXPECT_EQ(back.fields.integer("k"), 5);
+}
+
+TEST(sealed_payload, decoding_reuses_the_storage_of_values_of_the_same_name_and_size) {
+  grader::SealedPayload first(some_inputs(1.0)), second(some_inputs(2.0));
+  Bundle loaded = decode_memfd(first.fd(), 1 << 24).fields;
+  const double* storage = loaded.mat("X_train").data();
+  Bundle next = decode_memfd(second.fd(), 1 << 24, &loaded).fields;
+  EXPECT_EQ(next.mat("X_train").data(), storage);
+  EXPECT_EQ(next.mat("X_train"), Mat::Constant(400, 30, 2.0));
+}
+
+TEST(sealed_payload, decoding_refuses_passed_inputs_over_the_limit) {
+  grader::SealedPayload sealed(some_inputs(1.0));
+  EXPECT_EQ(error_of([&] { decode_memfd(sealed.fd(), 100); }),
+            "passed inputs of " + std::to_string(sealed.bytes()) + " bytes are over the limit");
 }
 
 }  // namespace
