@@ -26,7 +26,25 @@ file(GENERATE OUTPUT ${PIXELGRAD_KIT_DIR}/toolchain.txt CONTENT
 cxxflags=${PIXELGRAD_SUBMISSION_CXXFLAGS}
 system_includes=${_pg_eigen_inc}
 libs=${PIXELGRAD_OPENBLAS} -lpthread
+precompiled=pixelgrad/precompiled.hpp
 ")
+
+# The kit's precompiled header (grader/kit/precompiled.hpp): Eigen and the standard headers,
+# compiled once with the submission's flags, so that each grading does not parse them again.
+set(_pg_pch_source ${PROJECT_SOURCE_DIR}/grader/kit/precompiled.hpp)
+set(_pg_pch ${PIXELGRAD_KIT_DIR}/include/pixelgrad/precompiled.hpp)
+separate_arguments(_pg_pch_flags UNIX_COMMAND "${PIXELGRAD_SUBMISSION_CXXFLAGS}")
+set(_pg_pch_includes "")
+foreach(inc ${_pg_eigen_inc})
+  list(APPEND _pg_pch_includes -isystem ${inc})
+endforeach()
+add_custom_command(OUTPUT ${_pg_pch}.gch
+  COMMAND ${CMAKE_COMMAND} -E copy_if_different ${_pg_pch_source} ${_pg_pch}
+  COMMAND ${_pg_cxx_real} ${_pg_pch_flags} ${_pg_pch_includes} -x c++-header ${_pg_pch} -o ${_pg_pch}.gch
+  DEPENDS ${_pg_pch_source}
+  COMMENT "Precompiling the kit's header pixelgrad/precompiled.hpp"
+  VERBATIM)
+add_custom_target(pixelgrad_kit_precompiled ALL DEPENDS ${_pg_pch}.gch)
 
 # pixelgrad_kit_headers(<assignment> <header>...): copies a contract's headers into the kit.
 function(pixelgrad_kit_headers name)

@@ -18,6 +18,7 @@ struct Kit {
   std::string cxx;
   std::vector<std::string> cxxflags;
   std::vector<std::string> libs;
+  std::string precompiled;  // a header under include/ with its .gch beside it, or ""
   std::string include_dir() const { return dir + "/include"; }
   std::string lib_dir() const { return dir + "/lib"; }
   std::string reference_runner(const std::string& assignment) const;
@@ -30,12 +31,14 @@ std::string default_kit_dir();
 
 struct BuildResult {
   bool ok = false;
-  std::string log;     // the compiler's (or linker's) output, at most build.output_kb
+  std::string log;     // the compiler's (or linker's) output, at most build.output_kb per step
   std::string runner;  // host path of the runner binary, when ok
-  double seconds = 0;
+  double seconds = 0;  // compile_seconds + link_seconds
+  double compile_seconds = 0, link_seconds = 0;  // wall time of each step
 };
 
-// Compiles source_dir/<rubric.files> and links the runner into out_dir (which must exist).
+// Compiles source_dir/<rubric.files> and links the runner into out_dir (which must exist). The
+// files are compiled at the same time, one compiler each, as many at once as there are cores.
 BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::string& source_dir,
                              const std::string& out_dir, const SandboxPolicy& policy);
 

@@ -22,6 +22,7 @@
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
+#include <thread>
 
 namespace pg::grader {
 
@@ -333,45 +334,108 @@ Child spawn(const SandboxPolicy& policy, const SandboxConfig& config) {
   return child;
 }
 
-RunResult run_to_end(const SandboxPolicy& policy, const SandboxConfig& config) {
+namespace {
+
+// One process of run_all_to_end: its pipes, its deadline, what it printed.
+struct Running {
+  Child child;
+  int pidfd = -1;
+  Clock::time_point start, deadline;
+  std::size_t cap = 0;
+  bool log_open = true, exited = false, done = false;
   RunResult r;
-  auto start = Clock::now();
-  auto deadline = start + std::chrono::duration<double>(config.limits.wall_s);
-  Child child = spawn(policy, config);
-  child.close_request();
-  int pidfd = pidfd_open(child.pid());
-  const std::size_t cap = static_cast<std::size_t>(config.limits.output_kb) * 1024;
-  bool log_open = true, exited = false;
+};
+
+}  // namespace
+
+std::vector<RunResult> run_all_to_end(const SandboxPolicy& policy,
+                                      const std::vector<SandboxConfig>& configs) {
+  const std::size_t at_once =
+      std::max<std::size_t>(1, std::min<std::size_t>(configs.size(), std::thread::hardware_concurrency()));
+  std::vector<Running> runs(configs.size());
+  std::size_t started = 0, finished = 0;
+  auto start_next = [&] {
+    Running& x = runs[started];
+    const SandboxConfig& c = configs[started++];
+    x.start = Clock::now();
+    x.deadline = x.start + std::chrono::duration_cast<Clock::duration>(
+                               std::chrono::duration<double>(c.limits.wall_s));
+    x.child = spawn(policy, c);
+    x.child.close_request();
+    x.pidfd = pidfd_open(x.child.pid());
+    x.cap = static_cast<std::size_t>(c.limits.output_kb) * 1024;
+  };
+  auto finish = [&](Running& x) {
+    if (x.pidfd >= 0) ::close(x.pidfd);
+    x.pidfd = -1;
+    x.r.status = x.child.wait();
+    x.r.wall_s = std::chrono::duration<double>(Clock::now() - x.start).count();
+    x.done = true;
+    ++finished;
+  };
   char buf[65536];
-  while (!exited || log_open) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) {
-      r.timed_out = true;
-      child.kill();
+  while (finished < configs.size()) {
+    while (started < configs.size() && started - finished < at_once) start_next();
+    std::vector<struct pollfd> fds;
+    std::vector<Running*> owner;
+    long wait_ms = 1000;
+    for (std::size_t i = 0; i < started; ++i) {
+      Running& x = runs[i];
+      if (x.done) continue;
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(x.deadline - Clock::now());
+      if (left.count() <= 0) {
+        x.r.timed_out = true;
+        x.child.kill();
+        finish(x);
+        continue;
+      }
+      if (x.exited && !x.log_open) {
+        finish(x);
+        continue;
+      }
+      wait_ms = std::min<long>(wait_ms, left.count());
+      fds.push_back({x.log_open ? x.child.log_fd() : -1, POLLIN, 0});
+      owner.push_back(&x);
+      fds.push_back({x.exited ? -1 : x.pidfd, POLLIN, 0});
+      owner.push_back(&x);
+    }
+    if (fds.empty()) continue;
+    int k = ::poll(fds.data(), fds.size(), static_cast<int>(wait_ms));
+    if (k < 0 && errno != EINTR) {
+      for (std::size_t i = 0; i < started; ++i) {
+        if (!runs[i].done) {
+          runs[i].child.kill();
+          finish(runs[i]);
+        }
+      }
       break;
     }
-    struct pollfd fds[2] = {{log_open ? child.log_fd() : -1, POLLIN, 0}, {pidfd, POLLIN, 0}};
-    int k = ::poll(fds, 2, static_cast<int>(std::min<long>(left.count(), 1000)));
-    if (k < 0 && errno != EINTR) break;
-    if (fds[0].revents) {
-      ssize_t got = ::read(child.log_fd(), buf, sizeof buf);
-      if (got <= 0) {
-        log_open = false;
-      } else if (r.output.size() < cap) {
-        r.output.append(buf, std::min(static_cast<std::size_t>(got), cap - r.output.size()));
-        if (r.output.size() == cap) r.output_truncated = true;
-      } else {
-        r.output_truncated = true;
+    for (std::size_t j = 0; k > 0 && j < fds.size(); j += 2) {
+      Running& x = *owner[j];
+      if (fds[j].revents) {
+        ssize_t got = ::read(x.child.log_fd(), buf, sizeof buf);
+        if (got <= 0) {
+          x.log_open = false;
+        } else if (x.r.output.size() < x.cap) {
+          x.r.output.append(buf, std::min(static_cast<std::size_t>(got), x.cap - x.r.output.size()));
+          if (x.r.output.size() == x.cap) x.r.output_truncated = true;
+        } else {
+          x.r.output_truncated = true;
+        }
       }
+      if (fds[j + 1].revents) x.exited = true;
+      if (x.pidfd < 0) x.exited = true;  // no pidfd: fall back to waiting after the log closes
     }
-    if (fds[1].revents) exited = true;
-    if (pidfd < 0) exited = true;  // no pidfd: fall back to waiting after the log closes
   }
-  if (pidfd >= 0) ::close(pidfd);
-  r.status = child.wait();
+  // only now: they all run under one uid, and the sweep ends every process of it
   sweep(policy);
-  r.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
-  return r;
+  std::vector<RunResult> out;
+  for (Running& x : runs) out.push_back(std::move(x.r));
+  return out;
+}
+
+RunResult run_to_end(const SandboxPolicy& policy, const SandboxConfig& config) {
+  return run_all_to_end(policy, {config}).front();
 }
 
 namespace {

@@ -121,6 +121,10 @@ struct RunResult {
   std::string output;
 };
 RunResult run_to_end(const SandboxPolicy& policy, const SandboxConfig& config);
+// The same for several commands, as many at a time as there are cores, in the order given; the
+// sandbox's uid is swept once, after the last one.
+std::vector<RunResult> run_all_to_end(const SandboxPolicy& policy,
+                                      const std::vector<SandboxConfig>& configs);
 
 // Ends every process left under the sandbox's uid (a fork bomb's children, say) and waits until
 // none is left, so that the next sandbox starts with a process count of zero. No-op without a
