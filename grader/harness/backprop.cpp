@@ -77,6 +77,7 @@ void register_calls(CallTable& t) {
     c.lr_decay = in.real("lr_decay");
     c.num_epochs = static_cast<int>(in.integer("num_epochs"));
     c.batch_size = static_cast<int>(in.integer("batch_size"));
+    c.num_train_samples = in.integer("num_train_samples");
     c.seed = static_cast<std::uint64_t>(in.integer("seed"));
     c.progress = false;
     TrainingHistory h = train(net, X, in.ivec("y"), in.mat("X_val"), in.ivec("y_val"), c);

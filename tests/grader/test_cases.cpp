@@ -1,6 +1,11 @@
 // The numbers the grader derives itself from a runner's outputs (CaseDef::derive): the accuracy a
 // threshold test judges must come from the grader's own arithmetic on data the runner never saw.
+// Also the inputs of the arguments that make a usual mistake show (copies, near ties, whole
+// numbers, tiny gradients, the rows a training accuracy is measured on).
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <stdexcept>
 
 #include "cases.hpp"
 
@@ -120,6 +125,80 @@ TEST(derive, linear_val_accuracy_uses_the_returned_weights) {
   out.put("W", Mat(Mat::Identity(2, 2)));
   c.derive(in, out);
   EXPECT_NEAR(out.real("val_accuracy"), 2.0 / 3.0, 1e-15);
+}
+
+// no data set: these cases must not ask for one
+class NoData : public DataSource {
+ public:
+  void fashion_mnist(long, long, Mat&, IVec&, Mat&, IVec&) override {
+    throw std::runtime_error("no data set in this test");
+  }
+};
+
+// a case's inputs for its default arguments with `changed` replaced
+Bundle inputs_of(const std::string& name, const Args& changed, std::uint64_t seed) {
+  const CaseDef& c = case_named(name);
+  Args a;
+  for (const auto& [arg, def] : c.args) a[arg] = def.default_value;
+  for (const auto& [arg, value] : changed) a[arg] = value;
+  NoData data;
+  return c.make_inputs(a, seed, data);
+}
+
+TEST(case_inputs, test_copies_put_training_rows_in_the_first_test_rows) {
+  Bundle in = inputs_of("knn.distances_no_loops",
+                        {{"num_train", std::int64_t{30}}, {"num_test", std::int64_t{12}},
+                         {"dim", std::int64_t{20}}, {"test_copies", std::int64_t{10}}},
+                        150);
+  const Mat& train = in.mat("X_train");
+  const Mat& test = in.mat("X_test");
+  for (Eigen::Index i = 0; i < 10; ++i) EXPECT_EQ(test.row(i), train.row(i)) << "row " << i;
+  EXPECT_NE(test.row(10), train.row(10));
+  EXPECT_THROW(inputs_of("knn.distances_no_loops",
+                         {{"num_test", std::int64_t{3}}, {"test_copies", std::int64_t{4}}}, 1),
+               std::invalid_argument);
+}
+
+TEST(case_inputs, near_ties_differ_from_whole_numbers_by_less_than_1e_12) {
+  Bundle in = inputs_of("knn.predict_labels",
+                        {{"num_train", std::int64_t{30}}, {"num_test", std::int64_t{40}},
+                         {"near_ties", true}},
+                        17);
+  const Mat& d = in.mat("dists");
+  Eigen::Index whole = 0;
+  for (Eigen::Index i = 0; i < d.size(); ++i) {
+    const double v = d.data()[i], below = std::floor(v);
+    EXPECT_GE(below, 0);
+    EXPECT_LE(below, 3);
+    EXPECT_LT(v - below, 1e-12);
+    whole += v == below;
+  }
+  EXPECT_LT(whole, d.size() / 100);  // next to no distance is a whole number itself
+}
+
+TEST(case_inputs, integers_give_whole_number_scores) {
+  Bundle in = inputs_of("linear.svm_loss_naive",
+                        {{"num_examples", std::int64_t{20}}, {"dim", std::int64_t{6}},
+                         {"num_classes", std::int64_t{4}}, {"weight_scale", 1.0},
+                         {"integers", true}},
+                        25);
+  const Mat scores = in.mat("X") * in.mat("W");
+  EXPECT_EQ(scores, scores.array().round().matrix());
+  EXPECT_TRUE((in.mat("X").col(5).array() == 1.0).all());  // the bias column
+}
+
+TEST(case_inputs, grad_scale_scales_the_gradients_and_nothing_else) {
+  Bundle small = inputs_of("backprop.adam", {{"grad_scale", 1e-8}}, 38);
+  Bundle unit = inputs_of("backprop.adam", {}, 38);
+  EXPECT_EQ(small.mat("w"), unit.mat("w"));
+  EXPECT_TRUE(small.mat("grads").isApprox(1e-8 * unit.mat("grads"), 1e-15));
+}
+
+TEST(case_inputs, num_train_samples_reaches_the_runner) {
+  Bundle in = inputs_of("backprop.solver_train", {{"num_train_samples", std::int64_t{15}}}, 39);
+  EXPECT_EQ(in.integer("num_train_samples"), 15);
+  EXPECT_THROW(inputs_of("backprop.solver_train", {{"num_train_samples", std::int64_t{0}}}, 39),
+               std::invalid_argument);
 }
 
 }  // namespace

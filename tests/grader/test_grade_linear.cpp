@@ -44,11 +44,13 @@ INSTANTIATE_TEST_SUITE_P(
               {"SVM loss and gradient, vectorized", "SVM vectorized on 500 Fashion-MNIST images",
                "SVM gradient of the vectorized version, every coordinate",
                "SVM vectorized is fast (2000 x 3073 x 100)", "losses of a single example",
+               "SGD training of the SVM, 10 steps",
                "SGD training of the SVM follows the reference"}},
         // the constant +1 per example moves the loss but not the gradient: value tests catch it,
         // the gradient check (rightly) does not
         Buggy{"svm_counts_correct_class",
               {"SVM loss and gradient, loops", "SVM loss and gradient, loops, with regularization",
+               "SVM loss and gradient, loops, margins of exactly 0 and below",
                "SVM when one class has every label"}},
         Buggy{"softmax_unstable", {"softmax vectorized does not overflow on large scores"}},
         Buggy{"svm_vectorized_loops_over_examples", {"SVM vectorized is fast (2000 x 3073 x 100)"}},
@@ -58,7 +60,19 @@ INSTANTIATE_TEST_SUITE_P(
               {"softmax loss and gradient, loops",
                "softmax loss and gradient, loops, with regularization",
                "softmax gradient of the loops version, numerical check",
-               "softmax loops version does not overflow on large scores"}}),
+               "softmax loss and gradient, loops, on scores in the thousands",
+               "softmax loops version does not overflow on large scores"}},
+        // each of these loses only the tests made for its mistake (and their hidden twins)
+        Buggy{"svm_vectorized_no_hinge",
+              {"SVM loss and gradient, vectorized, margins of exactly 0 and below"}},
+        Buggy{"svm_margin_zero_counts",
+              {"SVM loss and gradient, loops, margins of exactly 0 and below"}},
+        Buggy{"softmax_loops_unstable",
+              {"softmax loss and gradient, loops, on scores in the thousands",
+               "softmax loops version does not overflow on large scores"}},
+        Buggy{"train_ignores_kind",
+              {"SGD training of the SVM, 10 steps",
+               "SGD training of the SVM follows the reference"}}),
     [](const auto& info) { return std::string(info.param.sample); });
 
 TEST(grade_linear, a_wrong_gradient_is_reported_against_the_numerical_one) {
