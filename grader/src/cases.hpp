@@ -48,6 +48,31 @@ struct CaseDef {
   // outputs computed by the grader from the inputs and a runner's outputs (for both runners), so
   // that a number a threshold judges is never one a submission reports about itself
   std::function<void(const wire::Bundle& inputs, wire::Bundle& outputs)> derive = {};
+
+  // What helps the grader name the cause of a wrong answer (compare.hpp, Clues).
+  // the input whose rows are the N examples a loss runs over: "N times the expected: is a 1/N
+  // missing?" uses the real N
+  std::string examples_input = {};
+  // the input holding the L2 strength: a comparison test with reg > 0 that fails is run again
+  // with reg = 0, to tell a wrong regularization term from the rest
+  std::string reg_input = {};
+  // the inputs the L2 term reg·ΣP² covers; their gradients are the outputs named in `gradients`
+  std::vector<std::string> regularized = {};
+  // the usual cause of NaN or inf in this case's outputs, in words
+  std::string nonfinite = {};
+  // per labels output, per entry: the tie-break rule that decides the right answer there, or ""
+  std::function<std::map<std::string, std::vector<std::string>>(const wire::Bundle& inputs)> ties =
+      {};
+  // the case's own usual mistakes (cases/mistakes.hpp): given the inputs, the name of an output
+  // that differs and both runners' outputs, the cause in words, or ""
+  std::function<std::string(const wire::Bundle& inputs, const std::string& output,
+                            const wire::Bundle& expected, const wire::Bundle& got)>
+      explain = {};
+  // inputs an argument the submission may ignore or misread would give: when a comparison test
+  // fails without a cause, the reference is asked with each changed copy of the inputs (at most
+  // three), and if the submission's answer is the reference's for one of them, that one's cause is
+  // given. Each function changes `inputs` and returns the cause, or "" when it does not apply.
+  std::vector<std::function<std::string(wire::Bundle& inputs)>> variants = {};
 };
 
 class CaseCatalog {

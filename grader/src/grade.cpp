@@ -15,6 +15,8 @@
 #include <random>
 #include <csignal>
 #include <filesystem>
+#include <future>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -33,6 +35,16 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+
+// the longest message a test gets (what a submission threw is cut to fit)
+constexpr std::size_t kMaxMessage = 2000;
+
+// The rubric's hint is for a wrong answer or a misbehaving run, not for a test that passed, is
+// not written yet, did not build, or could not be graded.
+bool shows_rubric_hint(Verdict v) {
+  return v != Verdict::passed && v != Verdict::not_implemented && v != Verdict::compile_error &&
+         v != Verdict::grader_error;
+}
 
 // A private folder for one grading, removed afterwards.
 // Copies the kit to `to`, readable (and, where it was executable, runnable) by other users.
@@ -143,6 +155,88 @@ wire::Bundle with_derived(const CaseDef& def, const wire::Bundle& all_inputs, wi
   return outputs;
 }
 
+// The L2 strength of these inputs (0 when the case has none).
+double reg_of(const CaseDef& def, const wire::Bundle& inputs) {
+  if (def.reg_input.empty() || !inputs.has(def.reg_input)) return 0;
+  const auto* reg = std::get_if<double>(&inputs.at(def.reg_input));
+  return reg ? *reg : 0;
+}
+
+// What the diagnosis of a difference may know (compare.hpp): the function, N, the L2 terms the
+// expected outputs hold, the ties, and the case's own explanation bound to these inputs and
+// outputs (when both are given; they must outlive the clues).
+Clues clues_for(const CaseDef& def, const wire::Bundle& inputs, const wire::Bundle* expected,
+                const wire::Bundle* got) {
+  Clues c;
+  c.function = def.function;
+  if (!def.examples_input.empty() && inputs.has(def.examples_input)) {
+    if (const auto* m = std::get_if<Mat>(&inputs.at(def.examples_input))) c.examples = m->rows();
+  }
+  c.nonfinite = def.nonfinite;
+  if (def.ties) c.ties = def.ties(inputs);
+  if (const double reg = reg_of(def, inputs); reg > 0) {
+    double sum = 0;
+    std::vector<std::string> names;
+    std::string loss;
+    for (const std::string& p : def.regularized) {
+      if (!inputs.has(p) || !std::holds_alternative<Mat>(inputs.at(p))) continue;
+      const Mat& w = inputs.mat(p);
+      sum += w.squaredNorm();
+      names.push_back(p);
+      if (auto g = def.gradients.find(p); g != def.gradients.end()) {
+        c.regularization[g->second.gradient] = {Mat(2 * reg * w), "2·reg·" + p};
+        loss = g->second.loss;
+      }
+    }
+    if (!loss.empty()) {
+      std::string text = "reg·Σ" + names[0] + "²";
+      if (names.size() > 1) {
+        text = "reg·(";
+        for (std::size_t i = 0; i < names.size(); ++i) {
+          text += (i ? " + Σ" : "Σ") + names[i] + "²";
+        }
+        text += ")";
+      }
+      c.regularization[loss] = {reg * sum, text};
+    }
+  }
+  if (def.explain && expected && got) {
+    c.explain = [&def, &inputs, expected, got](const std::string& output, const wire::Value&,
+                                               const wire::Value&) {
+      return def.explain(inputs, output, *expected, *got);
+    };
+  }
+  return c;
+}
+
+// The first difference between the outputs, with its likely cause; nullopt when none.
+std::optional<Difference> difference(const CaseDef& def, const CompareSpec& tol,
+                                     const wire::Bundle& inputs, const wire::Bundle& expected,
+                                     const wire::Bundle& got) {
+  std::optional<Difference> d = find_difference(expected, got, tol, def.function);
+  if (d && got.has(d->output)) {
+    d->cause = diagnose(d->output, expected.at(d->output), got.at(d->output), tol,
+                        clues_for(def, inputs, &expected, &got));
+  }
+  return d;
+}
+
+// A message is shown whole in reports: cut at a character boundary after `max` bytes.
+std::string capped(std::string s, std::size_t max) {
+  if (s.size() <= max) return s;
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end) + " [cut: " + std::to_string(s.size() - end) + " more bytes]";
+}
+
+// "your F is …" as the first sentence after a message
+std::string sentence(const std::string& s) {
+  if (s.empty()) return s;
+  std::string c = s;
+  if (c[0] >= 'a' && c[0] <= 'z') c[0] = static_cast<char>(c[0] - 'a' + 'A');
+  return ". " + c;
+}
+
 TestResult result_for(const TestSpec& t, Verdict v) {
   TestResult r;
   r.name = t.name;
@@ -170,7 +264,7 @@ void verdict_from_failure(const Exchange& ex, const Limits& limits, const CaseDe
       return;
     case Exchange::Status::bad_answer:
       r.verdict = Verdict::error;
-      r.message = "the runner's answer was garbled (" + ex.detail +
+      r.message = "the runner's answer to your " + def.function + " was garbled (" + ex.detail +
                   "); does your code write to file descriptors it does not own?";
       return;
     case Exchange::Status::answered:
@@ -196,8 +290,8 @@ void verdict_from_failure(const Exchange& ex, const Limits& limits, const CaseDe
                 "bounds checks)";
   } else {
     r.verdict = Verdict::crashed;
-    r.message = "the runner exited with status " + std::to_string(s.code) +
-                " before answering; does your code call exit() or abort()?";
+    r.message = "the runner exited with status " + std::to_string(s.code) + " before your " +
+                def.function + " answered; does your code call exit() or abort()?";
   }
 }
 
@@ -221,20 +315,62 @@ bool verdict_from_answer(const wire::Message& reply, const CaseDef& def, TestRes
                 text("message");
   } else {
     r.verdict = Verdict::error;
-    r.message = "the runner answered '" + reply.kind + "', which the grader does not know";
+    r.message = "the runner answered '" + reply.kind + "' for your " + def.function +
+                ", which the grader does not know";
   }
   return false;
 }
 
+// Adds the wall time from its making to its end to `into`.
+class Lap {
+ public:
+  explicit Lap(double& into) : into_(into), start_(Clock::now()) {}
+  ~Lap() { into_ += std::chrono::duration<double>(Clock::now() - start_).count(); }
+  Lap(const Lap&) = delete;
+  Lap& operator=(const Lap&) = delete;
+
+ private:
+  double& into_;
+  Clock::time_point start_;
+};
+
 class Grader {
  public:
   Grader(const Rubric& rubric, const SandboxPolicy& policy, const std::string& reference_runner,
-         const std::string& student_runner, DataSource& data)
+         DataSource& data, Profile& profile)
       : rubric_(rubric),
         policy_(policy),
         reference_runner_(reference_runner),
-        student_runner_(student_runner),
-        data_(data) {}
+        data_(data),
+        profile_(profile) {}
+
+  void set_student_runner(const std::string& runner) { student_runner_ = runner; }
+
+  // The inputs of a test's graded run, made once already when the tests were checked.
+  void keep_inputs(const std::string& test, wire::Bundle inputs) {
+    first_inputs_[test] = std::move(inputs);
+  }
+
+  // The reference's answer to an untimed test's graded run, ahead of the student's (while the
+  // submission compiles). A timed test's rounds alternate with the student's, and a gradient
+  // check uses no reference: those are left as they are.
+  void answer_ahead(const TestSpec& t) {
+    if (t.timing || t.gradcheck) return;
+    const CaseDef& def = *all_cases().find(t.case_name);
+    auto a = std::make_unique<Ahead>();
+    a->all_inputs = inputs_for(t, def, t.seed);
+    {
+      Lap lap(profile_.inputs);
+      a->inputs.emplace(wire::Message{"inputs", sendable(def, a->all_inputs)});
+    }
+    wire::Message call{"call", {}};
+    call.fields.put("case", t.case_name);
+    TestResult r = result_for(t, Verdict::grader_error);
+    RunCost cost;
+    a->expected = reference(*a->inputs, call, r, cost);
+    a->failure = r.message;
+    ahead_[t.name] = std::move(a);
+  }
 
   TestResult run(const TestSpec& t) {
     TestResult r = result_for(t, Verdict::grader_error);
@@ -242,11 +378,22 @@ class Grader {
     run_into(t, r);
     r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     r.score = r.verdict == Verdict::passed ? t.points : 0;
+    r.message = capped(std::move(r.message), kMaxMessage);
+    if (shows_rubric_hint(r.verdict)) r.rubric_hint = t.hint;
     return r;
   }
 
  private:
   wire::Bundle inputs_for(const TestSpec& t, const CaseDef& def, std::uint64_t seed) {
+    if (seed == t.seed) {
+      auto kept = first_inputs_.find(t.name);
+      if (kept != first_inputs_.end()) {
+        wire::Bundle b = std::move(kept->second);
+        first_inputs_.erase(kept);
+        return b;
+      }
+    }
+    Lap lap(profile_.inputs);
     return make_test_inputs(rubric_, t, def, seed, data_);
   }
 
@@ -254,6 +401,7 @@ class Grader {
   // time of its load and of its call.
   std::optional<wire::Bundle> reference(const SealedPayload& inputs, const wire::Message& call,
                                         TestResult& r, RunCost& cost) {
+    Lap lap(profile_.reference);
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (!ref_ || !ref_->alive()) {
         Limits generous;
@@ -284,9 +432,10 @@ class Grader {
   }
 
   // The submission's answer to `call` after loading `inputs`, or nullopt with the verdict in r.
-  static std::optional<wire::Message> ask(RunnerSession& s, const SealedPayload& inputs,
-                                          const wire::Message& call, const TestSpec& t,
-                                          const CaseDef& def, TestResult& r, RunCost& cost) {
+  std::optional<wire::Message> ask(RunnerSession& s, const SealedPayload& inputs,
+                                   const wire::Message& call, const TestSpec& t,
+                                   const CaseDef& def, TestResult& r, RunCost& cost) {
+    Lap lap(profile_.student);
     Exchange l = s.load(inputs);
     if (l.status != Exchange::Status::answered) {
       verdict_from_failure(l, t.limits, def, r);
@@ -303,7 +452,12 @@ class Grader {
 
   void run_into(const TestSpec& t, TestResult& r) {
     const CaseDef& def = *all_cases().find(t.case_name);
-    const wire::Bundle all_inputs = inputs_for(t, def, t.seed);
+    std::unique_ptr<Ahead> ahead;
+    if (auto a = ahead_.find(t.name); a != ahead_.end()) {
+      ahead = std::move(a->second);
+      ahead_.erase(a);
+    }
+    const wire::Bundle all_inputs = ahead ? std::move(ahead->all_inputs) : inputs_for(t, def, t.seed);
     wire::Message call{"call", {}};
     call.fields.put("case", t.case_name);
     if (t.gradcheck) {
@@ -312,9 +466,20 @@ class Grader {
       r.output = student.output();
       return;
     }
-    const SealedPayload inputs({"inputs", sendable(def, all_inputs)});
+    std::optional<SealedPayload> own;
+    if (!ahead) {
+      Lap lap(profile_.inputs);
+      own.emplace(wire::Message{"inputs", sendable(def, all_inputs)});
+    }
+    const SealedPayload& inputs = ahead ? *ahead->inputs : *own;
     RunCost ref_cost, student_cost;
-    std::optional<wire::Bundle> expected = reference(inputs, call, r, ref_cost);
+    std::optional<wire::Bundle> expected;
+    if (ahead) {
+      expected = std::move(ahead->expected);
+      if (!expected) r.message = ahead->failure;
+    } else {
+      expected = reference(inputs, call, r, ref_cost);
+    }
     if (!expected) return;
     *expected = with_derived(def, all_inputs, std::move(*expected));
 
@@ -323,10 +488,22 @@ class Grader {
     if (reply && verdict_from_answer(*reply, def, r)) {
       const wire::Bundle got = with_derived(def, all_inputs, reply->fields);
       if (t.threshold) {
-        check_threshold(*t.threshold, *expected, got, r);
-      } else if (auto diff = compare_outputs(*expected, got, t.compare)) {
+        check_threshold(*t.threshold, def, *expected, got, r);
+      } else if (auto diff = difference(def, t.compare, all_inputs, *expected, got)) {
         r.verdict = Verdict::failed;
-        r.message = t.timing ? not_timed(t, def, *diff) : *diff;
+        if (t.timing) {
+          r.message = not_timed(t, def, *diff);
+        } else {
+          if (reg_of(def, all_inputs) > 0) {
+            diff->cause = without_regularization(t, def, all_inputs, call, student, *expected,
+                                                 got, diff->cause);
+          }
+          if (diff->cause.empty()) {
+            diff->cause = answer_for_other_inputs(t, def, all_inputs, call, got);
+          }
+          r.message = diff->message();
+        }
+        r.cause = diff->cause;
       } else {
         r.verdict = Verdict::passed;
         if (t.timing) time_it(t, def, call, student, {ref_cost}, {student_cost}, r);
@@ -339,7 +516,7 @@ class Grader {
   // A speed test whose answer is wrong is not timed. The message names the test that reports the
   // wrong values (a test of the same case without timing), so that the speed test does not repeat
   // the difference under its own title; without such a test, the difference is given here.
-  std::string not_timed(const TestSpec& t, const CaseDef& def, const std::string& diff) const {
+  std::string not_timed(const TestSpec& t, const CaseDef& def, const Difference& diff) const {
     const std::string head = "not timed: your " + def.function +
                              " returned wrong values for this test's inputs, and only a right "
                              "answer is timed";
@@ -349,9 +526,74 @@ class Grader {
       }
       // a visible test never points to a hidden one
       if (t.visibility == Visibility::visible && other.visibility != Visibility::visible) continue;
-      return head + "; the test '" + other.name + "' shows where they differ (fix that first)";
+      return head + "; the test '" + other.name + "' shows where they differ (fix that first)" +
+             sentence(diff.cause);
     }
-    return head + ": " + diff;
+    return head + ": " + diff.message();
+  }
+
+  // A comparison test with reg > 0 that failed, asked again with reg = 0 of the reference and of
+  // the same student runner. Right then: the regularization term is what is wrong, and which
+  // output's term is off is said when it can be. Wrong then too: the cause found before, or else
+  // the shape of the difference at reg = 0. A runner that fails the second time changes nothing.
+  std::string without_regularization(const TestSpec& t, const CaseDef& def,
+                                     const wire::Bundle& all_inputs, const wire::Message& call,
+                                     RunnerSession& student, const wire::Bundle& expected,
+                                     const wire::Bundle& got, const std::string& cause) {
+    wire::Bundle zero = all_inputs;
+    zero.put(def.reg_input, 0.0);
+    const SealedPayload inputs({"inputs", sendable(def, zero)});
+    TestResult scratch;
+    RunCost cost;
+    std::optional<wire::Bundle> expected0 = reference(inputs, call, scratch, cost);
+    if (!expected0) return cause;
+    *expected0 = with_derived(def, zero, std::move(*expected0));
+    std::optional<wire::Message> reply = ask(student, inputs, call, t, def, scratch, cost);
+    if (!reply || !verdict_from_answer(*reply, def, scratch)) return cause;
+    const wire::Bundle got0 = with_derived(def, zero, reply->fields);
+    std::optional<Difference> d0 = difference(def, t.compare, zero, *expected0, got0);
+    if (d0) {
+      if (!cause.empty() || d0->cause.empty()) return cause;
+      return "with reg = 0 too: " + d0->cause;
+    }
+    // which outputs' terms are off, at most two
+    const Clues clues = clues_for(def, all_inputs, nullptr, nullptr);
+    std::string which;
+    int named = 0;
+    for (const auto& [name, want] : expected.entries()) {
+      auto term = clues.regularization.find(name);
+      if (term == clues.regularization.end() || !got.has(name) || named == 2) continue;
+      wire::Bundle one_want, one_got;
+      one_want.put(name, want);
+      one_got.put(name, got.at(name));
+      if (!find_difference(one_want, one_got, t.compare)) continue;
+      const std::string s = regularization_cause(name, want, got.at(name), term->second);
+      if (s.empty()) continue;
+      which += (named++ ? "; " : ": ") + s;
+    }
+    return "with reg = 0 your " + def.function + " is right, so the regularization is what is "
+           "wrong (loss += reg·ΣW², dW += 2·reg·W)" + which;
+  }
+
+  // The cause of the first variant of the inputs (CaseDef::variants) for which the reference
+  // answers what the submission answered, or "". Only the reference runs again.
+  std::string answer_for_other_inputs(const TestSpec& t, const CaseDef& def,
+                                      const wire::Bundle& all_inputs, const wire::Message& call,
+                                      const wire::Bundle& got) {
+    for (std::size_t i = 0; i < def.variants.size() && i < 3; ++i) {
+      wire::Bundle changed = all_inputs;
+      const std::string cause = def.variants[i](changed);
+      if (cause.empty()) continue;
+      TestResult scratch;
+      RunCost cost;
+      std::optional<wire::Bundle> expected =
+          reference(SealedPayload({"inputs", sendable(def, changed)}), call, scratch, cost);
+      if (!expected) continue;
+      if (!find_difference(with_derived(def, changed, std::move(*expected)), got, t.compare)) {
+        return cause;
+      }
+    }
+    return "";
   }
 
   // Interleaved rounds, reference then student, each round on inputs of its own (the seed plus
@@ -374,11 +616,12 @@ class Grader {
       *expected = with_derived(def, all_inputs, std::move(*expected));
       std::optional<wire::Message> reply = ask(student, inputs, call, t, def, r, student_cost);
       if (!reply || !verdict_from_answer(*reply, def, r)) return;
-      if (auto diff = compare_outputs(*expected, with_derived(def, all_inputs, reply->fields),
-                                      t.compare)) {
+      if (auto diff = difference(def, t.compare, all_inputs, *expected,
+                                 with_derived(def, all_inputs, reply->fields))) {
         r.verdict = Verdict::failed;
         r.message = "on timed run " + std::to_string(rep + 1) + " (seed " +
-                    std::to_string(seed) + "): " + *diff;
+                    std::to_string(seed) + "): " + diff->message();
+        r.cause = diff->cause;
         return;
       }
       ref_costs.push_back(ref_cost);
@@ -399,7 +642,9 @@ class Grader {
     if (ratio > t.timing->max_ratio_to_reference) {
       r.verdict = Verdict::failed;
       r.message = "correct but too slow: " + said + ", at most " +
-                  num(t.timing->max_ratio_to_reference) + " allowed" + slow_hint(def);
+                  num(t.timing->max_ratio_to_reference) + " allowed" +
+                  (slow_hint(def).empty() ? "" : "; " + slow_hint(def));
+      r.cause = slow_hint(def);
     } else {
       r.message = said + " (at most " + num(t.timing->max_ratio_to_reference) + " allowed)";
     }
@@ -408,22 +653,24 @@ class Grader {
   // What usually makes a vectorized function slow, by case.
   static std::string slow_hint(const CaseDef& def) {
     if (def.name == "knn.distances_no_loops") {
-      return "; a loop over test rows (or any loop) in the no-loop version is the usual cause: "
+      return "a loop over test rows (or any loop) in the no-loop version is the usual cause: "
              "compute all the cross products as one matrix product X_test * X_train^T";
     }
     if (def.name == "linear.svm_loss_vectorized" || def.name == "linear.softmax_loss_vectorized") {
-      return "; a loop over the examples is the usual cause: compute the scores as one matrix "
+      return "a loop over the examples is the usual cause: compute the scores as one matrix "
              "product X * W and the gradient as one product X^T * (N x C matrix)";
     }
     return "";
   }
 
   // An output that must reach a bound; the reference's value is given for comparison.
-  static void check_threshold(const ThresholdSpec& th, const wire::Bundle& expected,
-                              const wire::Bundle& got, TestResult& r) {
+  static void check_threshold(const ThresholdSpec& th, const CaseDef& def,
+                              const wire::Bundle& expected, const wire::Bundle& got,
+                              TestResult& r) {
     if (!got.has(th.output) || !std::holds_alternative<double>(got.at(th.output))) {
       r.verdict = Verdict::failed;
-      r.message = "the output '" + th.output + "' is missing or not a number";
+      r.message = "the output '" + th.output + "' of your " + def.function +
+                  " is missing or not a number";
       return;
     }
     const double v = got.real(th.output);
@@ -433,7 +680,8 @@ class Grader {
                                 : "";
     const bool ok = std::isfinite(v) && (!th.min || v >= *th.min) && (!th.max || v <= *th.max);
     r.verdict = ok ? Verdict::passed : Verdict::failed;
-    r.message = th.output + " = " + num(v) + (th.min ? ", at least " + num(*th.min) : "") +
+    r.message = (ok ? "" : "with your " + def.function + ", ") + th.output + " = " + num(v) +
+                (th.min ? ", at least " + num(*th.min) : "") +
                 (th.max ? ", at most " + num(*th.max) : "") + " required" + ref;
   }
 
@@ -449,19 +697,46 @@ class Grader {
     const wire::Bundle out = with_derived(def, inputs, reply->fields);
     if (!out.has(g.loss) || !std::holds_alternative<double>(out.at(g.loss))) {
       r.verdict = Verdict::failed;
-      r.message = "the output '" + g.loss + "' is missing or not a number";
+      r.message = "the output '" + g.loss + "' of your " + def.function +
+                  " is missing or not a number";
       return false;
     }
     loss = out.real(g.loss);
     if (grad) {
       if (!out.has(g.gradient) || !std::holds_alternative<Mat>(out.at(g.gradient))) {
         r.verdict = Verdict::failed;
-        r.message = "the output '" + g.gradient + "' is missing or not a matrix";
+        r.message = "the output '" + g.gradient + "' of your " + def.function +
+                    " is missing or not a matrix";
         return false;
       }
       *grad = out.mat(g.gradient);
     }
     return true;
+  }
+
+  // The clues of a gradient check's diagnosis: N, and the L2 term 2·reg·P along each counted
+  // direction when the input checked is regularized.
+  static Clues gradient_clues(const CaseDef& def, const wire::Bundle& inputs,
+                              const std::string& wrt, const std::string& gradient,
+                              const std::vector<Mat>& dirs,
+                              const std::vector<std::size_t>& skipped) {
+    Clues c = clues_for(def, inputs, nullptr, nullptr);
+    c.regularization.clear();
+    c.ties.clear();
+    const double reg = reg_of(def, inputs);
+    if (reg > 0 && std::find(def.regularized.begin(), def.regularized.end(), wrt) !=
+                       def.regularized.end()) {
+      const Mat& p = inputs.mat(wrt);
+      std::vector<double> along;
+      for (std::size_t k = 0; k < dirs.size(); ++k) {
+        if (std::find(skipped.begin(), skipped.end(), k) != skipped.end()) continue;
+        along.push_back(2 * reg * (p.array() * dirs[k].array()).sum());
+      }
+      c.regularization[gradient] = {
+          Mat(Eigen::Map<const Mat>(along.data(), 1, static_cast<Eigen::Index>(along.size()))),
+          "2·reg·" + wrt};
+    }
+    return c;
   }
 
   // Centered differences of the submission's own loss against its analytic gradient. A coordinate
@@ -480,8 +755,9 @@ class Grader {
     const Mat x0 = inputs.mat(gc.wrt);
     if (analytic.rows() != x0.rows() || analytic.cols() != x0.cols()) {
       r.verdict = Verdict::failed;
-      r.message = g.gradient + " has shape " + pg::shape_of(analytic) + ", expected " +
-                  pg::shape_of(x0) + " (the shape of " + gc.wrt + ")";
+      r.message = "your " + def.function + " returned " + g.gradient + " with shape " +
+                  pg::shape_of(analytic) + ", expected " + pg::shape_of(x0) + " (the shape of " +
+                  gc.wrt + ")";
       return;
     }
     // the directions: unit coordinates, or random unit-norm matrices
@@ -517,6 +793,8 @@ class Grader {
                  10 * eps * std::max(1.0, std::abs(f0)) / h;
     };
     int bad = 0, retried = 0, skipped = 0;
+    std::vector<double> numerical, analytic_along;  // of the directions counted, for the diagnosis
+    std::vector<std::size_t> skipped_at;
     double worst = -1, worst_num = 0, worst_ana = 0;
     std::string worst_where;
     for (std::size_t k = 0; k < dirs.size(); ++k) {
@@ -541,10 +819,13 @@ class Grader {
         const double right = (fp - f0) / h, left = (f0 - fm) / h;
         if (!agree(right, left, h)) {
           ++skipped;
+          skipped_at.push_back(k);
           continue;
         }
         ++bad;
       }
+      numerical.push_back(num_v);
+      analytic_along.push_back(ana_v);
       const double rel = rel_error(num_v, ana_v);
       if (rel > worst) {
         worst = rel;
@@ -571,13 +852,17 @@ class Grader {
                                    num(gc.step) + ")";
     if (skipped * 10 > static_cast<int>(dirs.size())) {
       r.verdict = Verdict::failed;
-      r.message = std::to_string(skipped) + " of " + checked +
+      r.message = "in your " + def.function + ", " + std::to_string(skipped) + " of " + checked +
                   " sit where your loss has a kink or a jump in every step tried; a loss that is "
                   "not continuous there cannot be checked (is it computed the same way each call?)";
     } else if (bad > 0) {
       r.verdict = Verdict::failed;
-      r.message = g.gradient + " disagrees with the numerical gradient of your own loss at " +
-                  std::to_string(bad) + " of " + checked + "; the worst at " + worst_text + kinks;
+      const Clues clues = gradient_clues(def, inputs, gc.wrt, g.gradient, dirs, skipped_at);
+      r.cause = diagnose_gradient(g.gradient, numerical, analytic_along, clues);
+      r.message = "in your " + def.function + ", " + g.gradient +
+                  " disagrees with the numerical gradient of your own loss at " +
+                  std::to_string(bad) + " of " + checked + "; the worst at " + worst_text + kinks +
+                  sentence(r.cause);
     } else {
       r.verdict = Verdict::passed;
       r.message = "checked " + checked + "; the worst at " + worst_text + kinks;
@@ -588,6 +873,16 @@ class Grader {
   const SandboxPolicy& policy_;
   std::string reference_runner_, student_runner_;
   DataSource& data_;
+  Profile& profile_;
+  std::map<std::string, wire::Bundle> first_inputs_;
+  // a test's inputs and the reference's answer, made ahead (answer_ahead)
+  struct Ahead {
+    wire::Bundle all_inputs;
+    std::optional<SealedPayload> inputs;
+    std::optional<wire::Bundle> expected;
+    std::string failure;  // why the reference did not answer, when it did not
+  };
+  std::map<std::string, std::unique_ptr<Ahead>> ahead_;
   std::optional<RunnerSession> ref_;
 };
 
@@ -643,6 +938,8 @@ void point_to_prerequisites(const TestSpec& t, const std::vector<TestSpec>& spec
   }
   r.hint = "This test also runs the code tested by " + list + ", which did not pass: fix " +
            (failed.size() == 1 ? "that" : "those") + " first, and this test may pass too.";
+  // the rubric's usual cause assumes the code underneath works: it would point the wrong way
+  r.rubric_hint.clear();
 }
 
 void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
@@ -674,9 +971,10 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
     }
   }
   // every test's inputs once, before anything is built: an argument a case refuses, or a missing
-  // data set, stops grading before any test has a score
+  // data set, stops grading before any test has a score; the graded runs use them
+  std::map<std::string, wire::Bundle> first_inputs;
   for (const auto& t : tests) {
-    make_test_inputs(rubric, t, *all_cases().find(t.case_name), t.seed, data);
+    first_inputs[t.name] = make_test_inputs(rubric, t, *all_cases().find(t.case_name), t.seed, data);
   }
 
   Kit kit;
@@ -705,7 +1003,22 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
     throw UsageError(e.what());
   }
 
-  BuildResult build = build_submission(kit, rubric, src.string(), out.string(), policy);
+  report.profile.prepare = std::chrono::duration<double>(Clock::now() - start).count();
+  Grader grader(rubric, policy, kit.reference_runner(rubric.assignment), data, report.profile);
+  for (auto& [name, inputs] : first_inputs) grader.keep_inputs(name, std::move(inputs));
+  first_inputs.clear();
+  // the reference answers the untimed tests while the submission compiles (one file keeps one
+  // core busy; the reference takes the other); whatever is left when the build is done waits
+  std::future<BuildResult> building = std::async(std::launch::async, [&] {
+    return build_submission(kit, rubric, src.string(), out.string(), policy);
+  });
+  for (const auto& t : tests) {
+    if (building.wait_for(std::chrono::seconds(0)) == std::future_status::ready) break;
+    grader.answer_ahead(t);
+  }
+  BuildResult build = building.get();
+  report.profile.compile = build.compile_seconds;
+  report.profile.link = build.link_seconds;
   report.built = build.ok;
   report.build_log = build.log;
   if (!build.ok) {
@@ -719,13 +1032,16 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
     return;
   }
 
-  Grader grader(rubric, policy, kit.reference_runner(rubric.assignment), build.runner, data);
+  grader.set_student_runner(build.runner);
   for (const auto& t : tests) {
     report.tests.push_back(grader.run(t));
     point_to_prerequisites(t, tests, report.tests);
     if (options.on_test) options.on_test(report.tests.back());
   }
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const Profile& p = report.profile;
+  report.profile.other = std::max(0.0, report.seconds - p.prepare - p.compile - p.link - p.inputs -
+                                           p.reference - p.student);
 }
 
 }  // namespace pg::grader

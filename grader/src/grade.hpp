@@ -52,8 +52,9 @@ class DatasetSource : public DataSource {
 void grade(const GradeOptions& options, DataSource& data, GradeReport& report);
 
 // Sets results.back().hint (the result of specs[results.size() - 1]) when that test did not pass
-// and tests it builds_on did not pass either; a hidden prerequisite is named only under a test
-// that is not visible itself. Called by grade() after each test.
+// and tests it builds_on did not pass either, and then drops its rubric_hint (the usual cause
+// assumes the code underneath works); a hidden prerequisite is named only under a test that is
+// not visible itself. Called by grade() after each test.
 void point_to_prerequisites(const TestSpec& t, const std::vector<TestSpec>& specs,
                             std::vector<TestResult>& results);
 

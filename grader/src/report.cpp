@@ -61,6 +61,9 @@ class TextWriter : public ReportWriter {
         // the first failure in full, later ones in one line
         out << indent(detailed ? first_line(t.message) : t.message, "       ") << "\n";
         if (!t.hint.empty()) out << "       " << paint("33", t.hint) << "\n";
+        if (!t.rubric_hint.empty()) {
+          out << indent(paint("33", "hint: " + t.rubric_hint), "       ") << "\n";
+        }
         if (!detailed && !t.output.empty()) {
           out << "       your code printed:\n" << indent(excerpt(t.output), "       | ") << "\n";
         }
@@ -142,7 +145,14 @@ class JsonWriter : public ReportWriter {
         << ",\n  \"built\": " << (r.built ? "true" : "false")
         << ",\n  \"build_log\": " << json_string(r.build_log)
         << ",\n  \"error\": " << (r.error.empty() ? "null" : json_string(r.error))
-        << ",\n  \"execution_time\": " << num(r.seconds) << ",\n  \"tests\": [";
+        << ",\n  \"execution_time\": " << num(r.seconds)
+        << ",\n  \"profile\": {\"prepare_s\": " << num(r.profile.prepare)
+        << ", \"compile_s\": " << num(r.profile.compile) << ", \"link_s\": " << num(r.profile.link)
+        << ", \"inputs_s\": " << num(r.profile.inputs)
+        << ", \"reference_s\": " << num(r.profile.reference)
+        << ", \"student_s\": " << num(r.profile.student) << ", \"other_s\": " << num(r.profile.other)
+        << "}"
+        << ",\n  \"tests\": [";
     int number = 0;
     for (const auto& t : r.tests) {
       ++number;
@@ -156,7 +166,9 @@ class JsonWriter : public ReportWriter {
           << ", \"reference_cpu_s\": " << (t.reference_cpu_s ? num(*t.reference_cpu_s) : "null")
           << ", \"load_cpu_s\": " << (t.load_cpu_s ? num(*t.load_cpu_s) : "null")
           << ", \"message\": " << json_string(t.message)
+          << ", \"cause\": " << (t.cause.empty() ? "null" : json_string(t.cause))
           << ", \"hint\": " << (t.hint.empty() ? "null" : json_string(t.hint))
+          << ", \"rubric_hint\": " << (t.rubric_hint.empty() ? "null" : json_string(t.rubric_hint))
           << ", \"output\": " << json_string(t.output) << "}";
     }
     out << "\n  ]\n}\n";
@@ -185,6 +197,7 @@ class GradescopeWriter : public ReportWriter {
       std::string text = std::string(to_string(t.verdict));
       if (!t.message.empty()) text += ": " + t.message;
       if (!t.hint.empty()) text += "\n" + t.hint;
+      if (!t.rubric_hint.empty()) text += "\nHint: " + t.rubric_hint;
       if (!t.output.empty()) text += "\n\nYour code printed:\n" + t.output;
       ++number;
       out << (number > 1 ? "," : "") << "\n    {\"name\": " << json_string(t.name)

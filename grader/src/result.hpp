@@ -32,13 +32,27 @@ struct TestResult {
   double max_score = 0;
   Visibility visibility = Visibility::visible;
   std::string message;          // what happened, written for the student
+  std::string cause;            // the likely cause the grader recognised (message ends with it)
   std::string hint;             // which earlier failing tests to fix first (TestSpec::builds_on)
+  std::string rubric_hint;      // the rubric's `hint:` for this test, set when it did not pass
   std::string output;           // what the submission printed (truncated)
   double seconds = 0;           // wall time of the whole test
   std::optional<double> ratio;  // timing tests: student time / reference time
   // timing tests: the CPU times compared, and the least CPU time the reference took to load a
   // round's inputs (what a load may take without being counted)
   std::optional<double> student_cpu_s, reference_cpu_s, load_cpu_s;
+};
+
+// Where a grading's wall time went, stage by stage (json: "profile"). The reference answers the
+// untimed tests while the submission compiles, so `reference` overlaps `compile`.
+struct Profile {
+  double prepare = 0;    // rubric, every test's inputs, kit, sandbox, the submission's files
+  double compile = 0;    // the compilers (running at the same time)
+  double link = 0;
+  double inputs = 0;     // making later rounds' inputs and sealing inputs into memfds
+  double reference = 0;  // the reference runner's exchanges (its start included)
+  double student = 0;    // the student runners' exchanges (their starts not included)
+  double other = 0;      // the rest: starting and ending student runners, comparing, scoring
 };
 
 struct GradeReport {
@@ -53,6 +67,7 @@ struct GradeReport {
   int hidden_not_run = 0;  // hidden tests the student mode (check) leaves out, and their points
   double hidden_not_run_points = 0;
   double seconds = 0;
+  Profile profile;
 
   double score() const;
   double max_score() const;

@@ -15,6 +15,9 @@ namespace pg::grader {
 
 namespace {
 
+// a hint is a sentence or two under a failing test, not a handout
+constexpr std::size_t kMaxHint = 500;
+
 class Parser {
  public:
   Parser(std::string path, const CaseCatalog& catalog) : path_(std::move(path)), catalog_(catalog) {}
@@ -105,7 +108,7 @@ class Parser {
 
   TestSpec test(const YAML::Node& node, const Rubric& r) const {
     check_map(node, {"name", "case", "args", "seed", "points", "compare", "timing", "gradcheck",
-                     "threshold", "limits", "visibility", "builds_on"},
+                     "threshold", "limits", "visibility", "builds_on", "hint"},
               "a test");
     TestSpec t;
     t.line = node.Mark().line + 1;
@@ -195,6 +198,16 @@ class Parser {
       if (!b.IsSequence()) fail(b, ctx + " builds_on must be a list of names of tests above it");
       for (const auto& item : b) {
         t.builds_on.push_back(scalar<std::string>(item, ctx + " builds_on item", "a test name"));
+      }
+    }
+    if (node["hint"]) {
+      t.hint = scalar<std::string>(node["hint"], ctx + " hint", "text");
+      if (t.hint.find_first_not_of(" \t\n") == std::string::npos) {
+        fail(node["hint"], ctx + " hint must not be empty");
+      }
+      if (t.hint.size() > kMaxHint) {
+        fail(node["hint"], ctx + " hint is " + std::to_string(t.hint.size()) +
+                               " bytes long; at most " + std::to_string(kMaxHint) + " are shown");
       }
     }
     return t;

@@ -76,6 +76,8 @@ struct TestSpec {
   // earlier tests whose functions this test runs too (the net test runs the layers): when this
   // test does not pass and one of those did not either, the report says to fix that one first
   std::vector<std::string> builds_on;
+  // the usual cause of failing this test, in the instructor's words: shown when it does not pass
+  std::string hint;
   int line = 0;  // where the test starts in the rubric file
 };
 

@@ -54,7 +54,10 @@ start=$(date +%s)
 for index in "${!submissions[@]}"; do
   read -r assignment submission <<< "${submissions[$index]}"
   mkdir -p "$out/$index"
-  basename "$submission" > "$out/$index/name"
+  case "$submission" in
+    reference/*) echo "reference ($assignment)" ;;
+    *) basename "$submission" ;;
+  esac > "$out/$index/name"
   for i in $(seq "$runs"); do
     "$pixelgrad" grade --assignment "$assignment" --submission "$root/$submission" --format json \
       --output "$out/$index/$i.json" > /dev/null

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -13,12 +16,39 @@
 #include <string>
 
 #include "grade.hpp"
+#include "report.hpp"
 #include "rubric.hpp"
 #include "support/temp_dir.hpp"
 
 namespace pg::grader::testing {
 
 inline const std::string kSource = PIXELGRAD_SOURCE_DIR;
+
+// Where the end-to-end tests leave the report of each sample they grade with its assignment's own
+// rubric, for the feedback table (test_feedback.cpp) to reuse: <a>/<sample>.json (the json
+// report) and <a>/<sample>.built (when the test binary that graded it was linked: a report from a
+// binary older than the grader library is stale).
+inline std::filesystem::path sample_reports_dir() {
+  return std::filesystem::path(PIXELGRAD_BINARY_DIR) / "sample-reports";
+}
+
+inline void keep_sample_report(const std::string& assignment, const std::string& sample,
+                               const GradeReport& report) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path dir = sample_reports_dir() / assignment;
+  fs::create_directories(dir, ec);
+  const auto built = fs::last_write_time(fs::read_symlink("/proc/self/exe", ec), ec);
+  // written aside and renamed, so that two tests grading one sample never leave half a file
+  const std::string tmp = ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(dir / (sample + ".json" + tmp));
+    make_writer(Format::json)->write(report, out);
+  }
+  std::ofstream(dir / (sample + ".built" + tmp)) << built.time_since_epoch().count() << "\n";
+  fs::rename(dir / (sample + ".json" + tmp), dir / (sample + ".json"), ec);
+  fs::rename(dir / (sample + ".built" + tmp), dir / (sample + ".built"), ec);
+}
 
 // `submission` and `rubric` are relative to the source tree; an empty rubric means the
 // assignment's own. A sample folder holds only the files it gets wrong: the files of the rubric
@@ -50,6 +80,11 @@ inline GradeReport grade_sample(const std::string& assignment, const std::string
   DatasetSource data;
   GradeReport report;
   grade(o, data, report);
+  const std::string samples = "tests/submissions/" + assignment + "/";
+  if (rubric.empty() && submission.starts_with(samples) &&
+      submission.find('/', samples.size()) == std::string::npos) {
+    keep_sample_report(assignment, submission.substr(samples.size()), report);
+  }
   return report;
 }
 

@@ -67,5 +67,18 @@ TEST(prerequisites, a_hidden_prerequisite_is_named_only_under_a_test_that_is_not
   EXPECT_THAT(hint_of_last(hidden, {Verdict::failed, Verdict::failed}), HasSubstr("'secret'"));
 }
 
+TEST(prerequisites, a_failing_prerequisite_replaces_the_rubrics_hint) {
+  const std::vector<TestSpec> specs = {spec("relu"), spec("net", {"relu"})};
+  std::vector<TestResult> results;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    results.push_back(result(specs[i].name, Verdict::failed));
+    results.back().rubric_hint = "every W_i gets 2·reg·W_i";
+    point_to_prerequisites(specs[i], specs, results);
+  }
+  EXPECT_EQ(results[0].rubric_hint, "every W_i gets 2·reg·W_i");  // nothing it builds on failed
+  EXPECT_EQ(results[1].rubric_hint, "");
+  EXPECT_THAT(results[1].hint, HasSubstr("fix that first"));
+}
+
 }  // namespace
 }  // namespace pg::grader

@@ -262,5 +262,35 @@ TEST(report_hint, gradescope_appends_it_to_the_tests_output) {
   EXPECT_THAT(out, HasSubstr(R"(second line of the first failure\nThis test also runs the code)"));
 }
 
+// the failure of three_tests() with the rubric's hint for it and a recognised cause
+GradeReport with_rubric_hint() {
+  GradeReport r = three_tests();
+  r.tests[1].rubric_hint = "a tied vote goes to the smallest label";
+  r.tests[1].cause = "your y_pred is wrong only where the reference broke a tie";
+  return r;
+}
+
+TEST(report_rubric_hint, text_prints_it_under_the_message) {
+  EXPECT_THAT(write(Format::text, with_rubric_hint()),
+              ContainsRegex("second line of the first failure\n +hint: a tied vote goes to the "
+                            "smallest label\n"));
+  EXPECT_THAT(write(Format::text, three_tests()), Not(HasSubstr("hint:")));
+}
+
+TEST(report_rubric_hint, json_has_it_and_the_cause_as_fields_of_their_own) {
+  const std::string out = write(Format::json, with_rubric_hint());
+  EXPECT_THAT(out, HasSubstr(R"("rubric_hint": "a tied vote goes to the smallest label")"));
+  EXPECT_THAT(out,
+              HasSubstr(R"("cause": "your y_pred is wrong only where the reference broke a tie")"));
+  EXPECT_THAT(out, HasSubstr(R"("rubric_hint": null)"));
+  EXPECT_THAT(out, HasSubstr(R"("cause": null)"));
+}
+
+TEST(report_rubric_hint, gradescope_appends_it_to_the_tests_output) {
+  EXPECT_THAT(write(Format::gradescope, with_rubric_hint()),
+              HasSubstr(R"(second line of the first failure\nHint: a tied vote goes to the )"
+                        R"(smallest label)"));
+}
+
 }  // namespace
 }  // namespace pg::grader

@@ -103,16 +103,18 @@ TEST(rubric_loader, fills_in_case_argument_defaults) {
                    "    case: knn.predict_labels\n"
                    "    points: 1\n");
   const Args& a = r.tests[0].args;
-  EXPECT_EQ(a.size(), 5u);
+  EXPECT_EQ(a.size(), 6u);
   EXPECT_EQ(arg_int(a, "num_train"), 10);
   EXPECT_EQ(arg_int(a, "num_test"), 15);
   EXPECT_EQ(arg_int(a, "dim"), 30);
   EXPECT_EQ(arg_text(a, "data"), "random");
   EXPECT_EQ(arg_int(a, "duplicates"), 0);
+  EXPECT_EQ(arg_int(a, "test_copies"), 0);
   const Args& b = r.tests[1].args;
   EXPECT_EQ(arg_int(b, "k"), 3);
   EXPECT_EQ(arg_int(b, "num_classes"), 4);
   EXPECT_FALSE(arg_bool(b, "ties"));
+  EXPECT_FALSE(arg_bool(b, "near_ties"));
 }
 
 TEST(rubric_loader, tests_inherit_the_rubric_limits) {
@@ -181,7 +183,7 @@ TEST(rubric_loader, rejects_an_unknown_test_key) {
                              "    case: knn.distances_two_loops\n"
                              "    pionts: 4\n"),
             "rubric.yaml:8:5: unknown key 'pionts' in a test; expected one of: args, builds_on, case, "
-            "compare, gradcheck, limits, name, points, seed, threshold, timing, visibility");
+            "compare, gradcheck, hint, limits, name, points, seed, threshold, timing, visibility");
 }
 
 TEST(rubric_loader, rejects_a_duplicate_key_inside_a_test) {
@@ -221,7 +223,7 @@ TEST(rubric_loader, rejects_an_unknown_case_argument) {
                              "    points: 4\n"),
             "rubric.yaml:8:12: unknown key 'num_trian' in args of test 'first' (case "
             "knn.distances_two_loops); expected one of: data, dim, duplicates, num_test, "
-            "num_train");
+            "num_train, test_copies");
 }
 
 TEST(rubric_loader, rejects_text_where_a_whole_number_is_expected) {
@@ -480,6 +482,29 @@ TEST(rubric_loader, builds_on_refuses_unknown_and_later_tests) {
                        "    points: 1\n"
                        "    builds_on: first\n"),
               HasSubstr("builds_on must be a list"));
+}
+
+TEST(rubric_loader, reads_a_hint_and_none_by_default) {
+  Rubric r = parse(kHead + kFirstTest +
+                   "  - name: second\n"
+                   "    case: knn.distances_one_loop\n"
+                   "    points: 1\n"
+                   "    hint: >-\n"
+                   "      take the square root\n"
+                   "      of the sum of squares\n");
+  EXPECT_EQ(r.tests[0].hint, "");
+  EXPECT_EQ(r.tests[1].hint, "take the square root of the sum of squares");
+}
+
+TEST(rubric_loader, refuses_a_hint_that_is_not_text_or_is_empty_or_too_long) {
+  EXPECT_EQ(error_of(kHead + kFirstTest + "    hint: [a, b]\n"),
+            "rubric.yaml:9:11: test 'first' hint must be text");
+  EXPECT_EQ(error_of(kHead + kFirstTest + "    hint: \"  \"\n"),
+            "rubric.yaml:9:11: test 'first' hint must not be empty");
+  EXPECT_EQ(error_of(kHead + kFirstTest + "    hint: " + std::string(501, 'x') + "\n"),
+            "rubric.yaml:9:11: test 'first' hint is 501 bytes long; at most 500 are shown");
+  EXPECT_EQ(error_of(kHead + kFirstTest + "    hint: one\n    hint: two\n"),
+            "rubric.yaml:10:5: duplicate key 'hint' in a test");
 }
 
 }  // namespace

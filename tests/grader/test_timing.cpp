@@ -102,7 +102,21 @@ TEST(timing, a_wrong_answer_is_not_timed_and_the_message_names_the_test_that_sho
   EXPECT_EQ(t.message,
             "not timed: your compute_distances_no_loops returned wrong values for this test's "
             "inputs, and only a right answer is timed; the test 'L2 distances, no loops' shows "
-            "where they differ (fix that first)");
+            "where they differ (fix that first). Your dists are √(‖a‖² + ‖b‖² + 2a·b) = ‖a + "
+            "b‖: the cross term must be subtracted, ‖a - b‖² = ‖a‖² + ‖b‖² - 2a·b");
+}
+
+TEST(grading_profile, says_where_the_time_went) {
+  GradeReport r = grade_sample("knn", "reference/knn");
+  ASSERT_TRUE(r.built) << r.build_log;
+  const Profile& p = r.profile;
+  EXPECT_GT(p.compile, 0);
+  EXPECT_GT(p.link, 0);
+  EXPECT_GT(p.reference, 0);
+  EXPECT_GT(p.student, 0);
+  EXPECT_GE(p.other, 0);
+  // the stages in sequence fit in the whole (the reference's may overlap the compile)
+  EXPECT_LE(p.prepare + p.compile + p.link + p.student, r.seconds + 1e-6);
 }
 
 }  // namespace

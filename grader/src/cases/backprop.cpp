@@ -7,6 +7,7 @@
 
 #include "cases.hpp"
 #include "cases/inputs.hpp"
+#include "cases/mistakes.hpp"
 
 namespace pg::grader {
 
@@ -112,7 +113,7 @@ Bundle optim_inputs(const Args& a, std::uint64_t seed, DataSource&) {
   std::mt19937_64 rng(seed);
   Bundle in;
   in.put("w", gaussian(r, c, 1.0, rng));
-  in.put("grads", gaussian(steps * r, c, 1.0, rng));
+  in.put("grads", gaussian(steps * r, c, arg_real(a, "grad_scale"), rng));
   in.put("steps", std::int64_t{steps});
   in.put("learning_rate", arg_real(a, "learning_rate"));
   return in;
@@ -124,6 +125,7 @@ std::map<std::string, ArgDef> optim_args(double learning_rate) {
       {"cols", {std::int64_t{4}, "parameter columns"}},
       {"steps", {std::int64_t{5}, "updates, each with its own gradient"}},
       {"learning_rate", {learning_rate, "the rule's learning rate"}},
+      {"grad_scale", {1.0, "gradients are grad_scale * N(0, 1); near 1e-8, sqrt(v) is about eps"}},
   };
 }
 
@@ -193,6 +195,7 @@ Bundle solver_inputs(const Args& a, std::uint64_t seed, DataSource& data) {
   long d = arg_int(a, "input_dim"), c = arg_int(a, "num_classes");
   require_arg(n >= 1 && v >= 1 && t >= 0 && d >= 1 && c >= 2,
               "num_examples, num_val, input_dim >= 1, num_test >= 0 and num_classes >= 2");
+  require_arg(arg_int(a, "num_train_samples") >= 1, "num_train_samples must be at least 1");
   const std::string& rule = arg_text(a, "update_rule");
   require_arg(rule == "sgd" || rule == "sgd_momentum" || rule == "rmsprop" || rule == "adam",
               "update_rule must be sgd, sgd_momentum, rmsprop or adam");
@@ -232,6 +235,7 @@ Bundle solver_inputs(const Args& a, std::uint64_t seed, DataSource& data) {
   in.put("lr_decay", arg_real(a, "lr_decay"));
   in.put("num_epochs", arg_int(a, "num_epochs"));
   in.put("batch_size", arg_int(a, "batch_size"));
+  in.put("num_train_samples", arg_int(a, "num_train_samples"));
   in.put("seed", static_cast<std::int64_t>(seed));
   return in;
 }
@@ -301,34 +305,49 @@ void add_backprop_cases(CaseCatalog& c) {
           {"learning_rate", {1e-2, "at epoch 1"}},
           {"lr_decay", {1.0, "factor per epoch"}},
           {"num_epochs", {std::int64_t{3}, "epochs"}},
-          {"batch_size", {std::int64_t{10}, "rows per step"}}},
+          {"batch_size", {std::int64_t{10}, "rows per step"}},
+          {"num_train_samples",
+           {std::int64_t{1000}, "training accuracy on the first this many rows"}}},
          solver_inputs};
   solver.private_inputs = {"X_test", "y_test"};
   solver.derive = derive_test_accuracy;
+  solver.reg_input = "reg";
+  solver.explain = mistakes::solver;
+  solver.variants = {mistakes::no_lr_decay, mistakes::every_row_for_train_accuracy};
   c.add(std::move(solver));
-  c.add({"backprop.fc_net_loss", "FullyConnectedNet::loss",
+  CaseDef net{"backprop.fc_net_loss", "FullyConnectedNet::loss",
          {{"hidden_dims", {std::vector<std::int64_t>{6, 5}, "hidden layer sizes (at most 4)"}},
           {"num_examples", {std::int64_t{5}, "N"}},
           {"input_dim", {std::int64_t{4}, "D"}},
           {"num_classes", {std::int64_t{3}, "C"}},
           {"reg", {0.0, "L2 strength"}},
           {"weight_scale", {0.5, "W_i = weight_scale * N(0, 1)"}}},
-         fc_loss_inputs, fc_gradients()});
+         fc_loss_inputs, fc_gradients()};
+  net.examples_input = "X";
+  net.reg_input = "reg";
+  net.regularized = {"W1", "W2", "W3", "W4", "W5"};
+  net.nonfinite = mistakes::kSoftmaxOverflow;
+  c.add(std::move(net));
   const std::map<std::string, GradientOf> affine_grads = {
       {"x", {"vjp", "dx"}}, {"w", {"vjp", "dw"}}, {"b", {"vjp", "db"}}};
   CaseDef affine{"backprop.affine", "affine_forward/affine_backward", layer_args(), affine_inputs,
                  affine_grads};
   affine.derive = derive_vjp;
+  affine.examples_input = "x";
   c.add(affine);
   CaseDef sandwich{"backprop.affine_relu", "affine_relu_forward/affine_relu_backward",
                    layer_args(), affine_inputs, affine_grads};
   sandwich.derive = derive_vjp;
+  sandwich.examples_input = "x";
+  sandwich.explain = mistakes::affine_relu;
   c.add(sandwich);
   for (const auto& [name, function] :
        {std::pair{"backprop.relu", "relu_forward/relu_backward"},
         std::pair{"backprop.sigmoid", "sigmoid_forward/sigmoid_backward"}}) {
     CaseDef layer{name, function, layer_args(), elementwise_inputs, {{"x", {"vjp", "dx"}}}};
     layer.derive = derive_vjp;
+    if (std::string(name) == "backprop.relu") layer.explain = mistakes::relu;
+    if (std::string(name) == "backprop.sigmoid") layer.nonfinite = mistakes::kSigmoidOverflow;
     c.add(layer);
   }
   const std::map<std::string, ArgDef> loss_args = {
@@ -337,22 +356,37 @@ void add_backprop_cases(CaseCatalog& c) {
       {"scale", {1.0, "scores are scale * N(0, 1); large scales overflow a naive softmax"}},
       {"integers", {false, "scores rounded to whole numbers: SVM margins of exactly 0"}},
   };
-  c.add({"backprop.softmax_loss", "softmax_loss", loss_args, loss_inputs,
-         {{"scores", {"loss", "dscores"}}}});
-  c.add({"backprop.svm_loss", "svm_loss", loss_args, loss_inputs,
-         {{"scores", {"loss", "dscores"}}}});
-  c.add({"backprop.add_mul", "add_mul_forward/add_mul_backward",
+  CaseDef softmax{"backprop.softmax_loss", "softmax_loss", loss_args, loss_inputs,
+                  {{"scores", {"loss", "dscores"}}}};
+  softmax.examples_input = "scores";
+  softmax.nonfinite = mistakes::kSoftmaxOverflow;
+  c.add(std::move(softmax));
+  CaseDef svm{"backprop.svm_loss", "svm_loss", loss_args, loss_inputs,
+              {{"scores", {"loss", "dscores"}}}};
+  svm.examples_input = "scores";
+  svm.explain = mistakes::scores_svm_loss;
+  c.add(std::move(svm));
+  CaseDef add_mul{"backprop.add_mul", "add_mul_forward/add_mul_backward",
          {{"x", {3.0, "x"}}, {"y", {5.0, "y"}}, {"z", {-2.0, "z"}}, {"dout", {1.0, "upstream"}}},
-         circuit_inputs});
-  c.add({"backprop.neuron", "neuron_forward/neuron_backward",
+         circuit_inputs};
+  add_mul.explain = mistakes::upstream;
+  c.add(std::move(add_mul));
+  CaseDef neuron{"backprop.neuron", "neuron_forward/neuron_backward",
          {{"lecture", {false, "the lecture's w = (2, -3), b = -3, x = (-1, -2)"}},
           {"input_dim", {std::int64_t{3}, "D"}},
           {"dout", {1.0, "upstream gradient"}}},
-         neuron_inputs});
-  c.add({"backprop.sgd", "sgd", optim_args(1e-2), optim_inputs});
-  c.add({"backprop.sgd_momentum", "sgd_momentum", optim_args(1e-2), optim_inputs});
-  c.add({"backprop.rmsprop", "rmsprop", optim_args(1e-2), optim_inputs});
-  c.add({"backprop.adam", "adam", optim_args(1e-3), optim_inputs});
+         neuron_inputs};
+  neuron.explain = mistakes::upstream;
+  c.add(std::move(neuron));
+  for (const auto& [rule, learning_rate] : {std::pair{"sgd", 1e-2}, std::pair{"sgd_momentum", 1e-2},
+                                            std::pair{"rmsprop", 1e-2}, std::pair{"adam", 1e-3}}) {
+    CaseDef update{std::string("backprop.") + rule, rule, optim_args(learning_rate), optim_inputs};
+    update.explain = [rule = std::string(rule)](const Bundle& in, const std::string& output,
+                                                const Bundle& expected, const Bundle& got) {
+      return mistakes::update_rule(rule, in, output, expected, got);
+    };
+    c.add(std::move(update));
+  }
 }
 
 }  // namespace pg::grader

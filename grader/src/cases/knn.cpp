@@ -5,6 +5,7 @@
 
 #include "cases.hpp"
 #include "cases/inputs.hpp"
+#include "cases/mistakes.hpp"
 
 namespace pg::grader {
 
@@ -49,10 +50,13 @@ void check_data_kind(const std::string& kind) {
 Bundle distance_inputs(const Args& a, std::uint64_t seed, DataSource& data) {
   const long n = arg_int(a, "num_train"), m = arg_int(a, "num_test"), d = arg_int(a, "dim");
   const long dup = arg_int(a, "duplicates");
+  const long copies = arg_int(a, "test_copies");
   const std::string& kind = arg_text(a, "data");
   check_data_kind(kind);
   require_arg(n >= 1 && m >= 1 && d >= 1, "num_train, num_test and dim must be at least 1");
   require_arg(dup >= 0 && 2 * dup <= n, "duplicates must be between 0 and num_train / 2");
+  require_arg(copies >= 0 && copies <= m && copies <= n,
+              "test_copies must be between 0 and the smaller of num_train and num_test");
   std::mt19937_64 rng(seed);
   Mat X_train, X_test;
   if (kind == "fashion_mnist") {
@@ -65,6 +69,9 @@ Bundle distance_inputs(const Args& a, std::uint64_t seed, DataSource& data) {
   // the last `dup` training rows repeat the first ones, and test row 0 is training row 0
   for (long i = 0; i < dup; ++i) X_train.row(n - 1 - i) = X_train.row(i);
   if (dup > 0) X_test.row(0) = X_train.row(0);
+  // test rows 0..copies-1 are training rows 0..copies-1: on real values the expansion
+  // ||a||^2 + ||b||^2 - 2 a.b of a distance 0 rounds to a tiny number of either sign
+  for (long i = 0; i < copies; ++i) X_test.row(i) = X_train.row(i);
   Bundle in;
   in.put("X_train", std::move(X_train));
   in.put("X_test", std::move(X_test));
@@ -78,6 +85,7 @@ std::map<std::string, ArgDef> distance_args() {
       {"dim", {std::int64_t{30}, "values per row D (784 for fashion_mnist, whatever is given)"}},
       {"data", {std::string("random"), "random (N(0,1)), pixels (0..255) or fashion_mnist"}},
       {"duplicates", {std::int64_t{0}, "training rows repeated at the end; test row 0 = train row 0"}},
+      {"test_copies", {std::int64_t{0}, "test rows 0..t-1 are copies of training rows 0..t-1"}},
   };
 }
 
@@ -87,7 +95,16 @@ Bundle predict_inputs(const Args& a, std::uint64_t seed, DataSource&) {
   require_arg(n >= 1 && m >= 1 && classes >= 1, "num_train, num_test, num_classes must be >= 1");
   std::mt19937_64 rng(seed);
   Mat dists(m, n);
-  if (arg_bool(a, "ties")) {
+  if (arg_bool(a, "near_ties")) {
+    // as with ties, each distance moved up by less than 1e-12: no two are equal, yet they differ
+    // by less than any tolerance a comparison "with an epsilon" would use
+    std::uniform_int_distribution<int> small(0, 3);
+    std::uniform_real_distribution<double> tiny(0.0, 1e-12);
+    for (Eigen::Index i = 0; i < dists.size(); ++i) {
+      const double whole = small(rng);
+      dists.data()[i] = whole + tiny(rng);
+    }
+  } else if (arg_bool(a, "ties")) {
     // few distinct distances: many rows tie on distance, and votes tie often
     std::uniform_int_distribution<int> small(0, 3);
     for (Eigen::Index i = 0; i < dists.size(); ++i) dists.data()[i] = small(rng);
@@ -145,18 +162,26 @@ void add_knn_cases(CaseCatalog& c) {
       {"knn.distances_l1", "compute_distances_l1"},
   };
   for (const auto& [name, function] : distance_cases) {
-    c.add({name, function, distance_args(), distance_inputs});
+    CaseDef d{name, function, distance_args(), distance_inputs};
+    d.explain = std::string(name) == "knn.distances_l1" ? mistakes::distances_l1
+                                                         : mistakes::distances_l2;
+    if (std::string(name) == "knn.distances_no_loops") d.nonfinite = mistakes::kNegativeRoot;
+    c.add(std::move(d));
   }
-  c.add({"knn.predict_labels", "predict_labels",
+  CaseDef predict{"knn.predict_labels", "predict_labels",
          {
              {"num_train", {std::int64_t{40}, "training rows N"}},
              {"num_test", {std::int64_t{15}, "test rows M"}},
              {"num_classes", {std::int64_t{4}, "labels 0..C-1"}},
              {"k", {std::int64_t{3}, "neighbours that vote"}},
              {"ties", {false, "distances from {0,1,2,3}: ties in distance and in votes"}},
+             {"near_ties", {false, "distances from {0,1,2,3} plus less than 1e-12: no exact ties"}},
          },
-         predict_inputs});
-  c.add({"knn.cross_validate", "cross_validate",
+         predict_inputs};
+  predict.ties = mistakes::knn_vote_ties;
+  predict.explain = mistakes::predict_labels;
+  c.add(std::move(predict));
+  CaseDef cv{"knn.cross_validate", "cross_validate",
          {
              {"num_examples", {std::int64_t{60}, "rows N"}},
              {"dim", {std::int64_t{10}, "values per row D"}},
@@ -166,7 +191,10 @@ void add_knn_cases(CaseCatalog& c) {
              {"metric", {std::string("l2"), "l2 or l1"}},
              {"data", {std::string("random"), "random, pixels or fashion_mnist"}},
          },
-         cv_inputs});
+         cv_inputs};
+  cv.explain = mistakes::cross_validate;
+  cv.variants = {mistakes::other_metric};
+  c.add(std::move(cv));
 }
 
 }  // namespace pg::grader

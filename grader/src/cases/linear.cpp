@@ -7,6 +7,7 @@
 
 #include "cases.hpp"
 #include "cases/inputs.hpp"
+#include "cases/mistakes.hpp"
 
 namespace pg::grader {
 
@@ -53,8 +54,14 @@ Bundle loss_inputs(const Args& a, std::uint64_t seed, DataSource& data) {
   Mat X;
   IVec y;
   make_data(a, n, rng, data, X, y, classes);
+  Mat W = gaussian(X.cols(), classes, arg_real(a, "weight_scale"), rng);
+  if (arg_bool(a, "integers")) {
+    // whole-number X and W give whole-number scores: SVM margins of exactly 0, and below 0
+    X = X.array().round().matrix();
+    W = W.array().round().matrix();
+  }
   Bundle in;
-  in.put("W", gaussian(X.cols(), classes, arg_real(a, "weight_scale"), rng));
+  in.put("W", std::move(W));
   in.put("X", std::move(X));
   in.put("y", std::move(y));
   in.put("reg", arg_real(a, "reg"));
@@ -70,6 +77,7 @@ std::map<std::string, ArgDef> loss_args() {
       {"weight_scale", {0.01, "W = weight_scale * N(0, 1); around 100 the scores overflow exp"}},
       {"one_class", {false, "every label 0 (random data)"}},
       {"data", {std::string("random"), "random or fashion_mnist (first num_examples images)"}},
+      {"integers", {false, "X and W rounded to whole numbers: SVM margins of exactly 0"}},
   };
 }
 
@@ -167,10 +175,20 @@ void add_linear_cases(CaseCatalog& c) {
       {"linear.softmax_loss_vectorized", "softmax_loss_vectorized"},
   };
   for (const auto& [name, function] : losses) {
-    c.add({name, function, loss_args(), loss_inputs, {{"W", {"loss", "dW"}}}});
+    CaseDef loss{name, function, loss_args(), loss_inputs, {{"W", {"loss", "dW"}}}};
+    loss.examples_input = "X";
+    loss.reg_input = "reg";
+    loss.regularized = {"W"};
+    if (std::string(name).starts_with("linear.svm")) loss.explain = mistakes::svm_loss;
+    if (std::string(name).starts_with("linear.softmax")) {
+      loss.nonfinite = mistakes::kSoftmaxOverflow;
+    }
+    c.add(std::move(loss));
   }
   CaseDef train{"linear.train", "LinearClassifier::train", train_args(), train_inputs};
   train.private_inputs = {"X_val", "y_val"};
+  train.reg_input = "reg";
+  train.variants = {mistakes::other_kind};
   // val_accuracy: argmax of X_val W against y_val, computed here from the W the runner returned
   train.derive = [](const Bundle& inputs, Bundle& outputs) {
     if (!inputs.has("X_val") || !outputs.has("W") || !std::holds_alternative<Mat>(outputs.at("W"))) {
@@ -183,14 +201,16 @@ void add_linear_cases(CaseCatalog& c) {
     outputs.put("val_accuracy", argmax_accuracy(scores, inputs.ivec("y_val")));
   };
   c.add(std::move(train));
-  c.add({"linear.predict", "LinearClassifier::predict",
+  CaseDef predict{"linear.predict", "LinearClassifier::predict",
          {
              {"num_examples", {std::int64_t{30}, "rows"}},
              {"dim", {std::int64_t{8}, "columns D"}},
              {"num_classes", {std::int64_t{4}, "classes C"}},
              {"ties", {false, "two classes with identical weight columns"}},
          },
-         predict_inputs});
+         predict_inputs};
+  predict.ties = mistakes::score_ties;
+  c.add(std::move(predict));
   auto search = train_args();
   search["num_val"] = {std::int64_t{100}, "validation rows"};
   search["learning_rate_exponents"] = {std::vector<std::int64_t>{-3, -2}, "learning rates 10^e"};
