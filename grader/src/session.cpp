@@ -38,9 +38,18 @@ SealedPayload::SealedPayload(const wire::Message& m) {
     ::close(fd_);
     throw std::runtime_error(std::string("cannot map the inputs' memfd: ") + std::strerror(e));
   }
+  // a process forked meanwhile by another thread (a compiler starting) must not inherit the
+  // writable mapping: it would keep F_SEAL_WRITE from being set until it execs
+  ::madvise(p, bytes_, MADV_DONTFORK);
   wire::encode_payload(m, static_cast<char*>(p));
   ::munmap(p, bytes_);  // a writable mapping would keep F_SEAL_WRITE from being set
-  if (::fcntl(fd_, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
+  int sealed = -1;
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    sealed = ::fcntl(fd_, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+    if (sealed == 0 || errno != EBUSY) break;
+    ::usleep(1000);  // a child forked before the madvise still holds it, until it execs
+  }
+  if (sealed != 0) {
     const int e = errno;
     ::close(fd_);
     throw std::runtime_error(std::string("cannot seal the inputs' memfd: ") + std::strerror(e));
