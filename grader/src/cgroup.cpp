@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
@@ -60,20 +61,15 @@ std::string own_path(const std::string& controller) {
   std::ifstream in("/proc/self/cgroup");
   std::string line;
   while (std::getline(in, line)) {
-    // hierarchy-id:controllers:path
+    // hierarchy-id:controllers:path; cgroup v2 is "0::path"
     const auto a = line.find(':'), b = line.find(':', a + 1);
     if (a == std::string::npos || b == std::string::npos) continue;
-    const std::string controllers = line.substr(a + 1, b - a - 1);
-    const std::string path = line.substr(b + 1);
-    if (controller.empty() ? line.substr(0, a) == "0" && controllers.empty()
-                           : [&] {
-                               for (const auto& c : split(controllers, ',')) {
-                                 if (c == controller) return true;
-                               }
-                               return false;
-                             }()) {
-      return path;
-    }
+    const auto controllers = split(line.substr(a + 1, b - a - 1), ',');
+    const bool match =
+        controller.empty()
+            ? line.substr(0, a) == "0" && controllers.empty()
+            : std::find(controllers.begin(), controllers.end(), controller) != controllers.end();
+    if (match) return line.substr(b + 1);
   }
   return "/";
 }

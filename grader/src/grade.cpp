@@ -359,15 +359,10 @@ class Grader {
     const CaseDef& def = *all_cases().find(t.case_name);
     auto a = std::make_unique<Ahead>();
     a->all_inputs = inputs_for(t, def, t.seed);
-    {
-      Lap lap(profile_.inputs);
-      a->inputs.emplace(wire::Message{"inputs", sendable(def, a->all_inputs)});
-    }
-    wire::Message call{"call", {}};
-    call.fields.put("case", t.case_name);
+    a->inputs.emplace(seal(def, a->all_inputs));
     TestResult r = result_for(t, Verdict::grader_error);
     RunCost cost;
-    a->expected = reference(*a->inputs, call, r, cost);
+    a->expected = reference(*a->inputs, call_for(t), r, cost);
     a->failure = r.message;
     ahead_[t.name] = std::move(a);
   }
@@ -395,6 +390,18 @@ class Grader {
     }
     Lap lap(profile_.inputs);
     return make_test_inputs(rubric_, t, def, seed, data_);
+  }
+
+  // The inputs the runners get (all but the case's private ones), in a sealed memfd.
+  SealedPayload seal(const CaseDef& def, const wire::Bundle& all_inputs) {
+    Lap lap(profile_.inputs);
+    return SealedPayload({"inputs", sendable(def, all_inputs)});
+  }
+
+  static wire::Message call_for(const TestSpec& t) {
+    wire::Message call{"call", {}};
+    call.fields.put("case", t.case_name);
+    return call;
   }
 
   // The reference's outputs for `inputs`, or nullopt (r then says why). `cost` gets the CPU
@@ -458,8 +465,7 @@ class Grader {
       ahead_.erase(a);
     }
     const wire::Bundle all_inputs = ahead ? std::move(ahead->all_inputs) : inputs_for(t, def, t.seed);
-    wire::Message call{"call", {}};
-    call.fields.put("case", t.case_name);
+    const wire::Message call = call_for(t);
     if (t.gradcheck) {
       RunnerSession student(policy_, runner_config(student_runner_, t.limits));
       gradcheck(t, def, sendable(def, all_inputs), call, student, r);
@@ -467,10 +473,7 @@ class Grader {
       return;
     }
     std::optional<SealedPayload> own;
-    if (!ahead) {
-      Lap lap(profile_.inputs);
-      own.emplace(wire::Message{"inputs", sendable(def, all_inputs)});
-    }
+    if (!ahead) own.emplace(seal(def, all_inputs));
     const SealedPayload& inputs = ahead ? *ahead->inputs : *own;
     RunCost ref_cost, student_cost;
     std::optional<wire::Bundle> expected;
@@ -542,7 +545,7 @@ class Grader {
                                      const wire::Bundle& got, const std::string& cause) {
     wire::Bundle zero = all_inputs;
     zero.put(def.reg_input, 0.0);
-    const SealedPayload inputs({"inputs", sendable(def, zero)});
+    const SealedPayload inputs = seal(def, zero);
     TestResult scratch;
     RunCost cost;
     std::optional<wire::Bundle> expected0 = reference(inputs, call, scratch, cost);
@@ -587,7 +590,7 @@ class Grader {
       TestResult scratch;
       RunCost cost;
       std::optional<wire::Bundle> expected =
-          reference(SealedPayload({"inputs", sendable(def, changed)}), call, scratch, cost);
+          reference(seal(def, changed), call, scratch, cost);
       if (!expected) continue;
       if (!find_difference(with_derived(def, changed, std::move(*expected)), got, t.compare)) {
         return cause;
@@ -606,7 +609,7 @@ class Grader {
     for (int rep = 1; rep < t.timing->repeats; ++rep) {
       const std::uint64_t seed = t.seed + static_cast<std::uint64_t>(rep);
       const wire::Bundle all_inputs = inputs_for(t, def, seed);
-      const SealedPayload inputs({"inputs", sendable(def, all_inputs)});
+      const SealedPayload inputs = seal(def, all_inputs);
       RunCost ref_cost, student_cost;
       std::optional<wire::Bundle> expected = reference(inputs, call, r, ref_cost);
       if (!expected) {
@@ -692,7 +695,7 @@ class Grader {
                 TestResult& r) {
     RunCost cost;
     std::optional<wire::Message> reply =
-        ask(s, SealedPayload({"inputs", inputs}), call, t, def, r, cost);
+        ask(s, seal(def, inputs), call, t, def, r, cost);
     if (!reply || !verdict_from_answer(*reply, def, r)) return false;
     const wire::Bundle out = with_derived(def, inputs, reply->fields);
     if (!out.has(g.loss) || !std::holds_alternative<double>(out.at(g.loss))) {

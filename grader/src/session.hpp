@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "sandbox.hpp"
 #include "wire.hpp"
@@ -36,6 +37,8 @@ class SealedPayload {
  public:
   explicit SealedPayload(const wire::Message& m);
   ~SealedPayload();
+  SealedPayload(SealedPayload&& other) noexcept
+      : fd_(std::exchange(other.fd_, -1)), bytes_(other.bytes_) {}
   SealedPayload(const SealedPayload&) = delete;
   SealedPayload& operator=(const SealedPayload&) = delete;
   int fd() const { return fd_; }
