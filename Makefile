@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 PACKAGES := build-essential cmake ninja-build ccache pkg-config git \
             libboost-dev libeigen3-dev libopenblas-dev libgtest-dev libgmock-dev \
             libbenchmark-dev libfmt-dev libyaml-cpp-dev libpng-dev zlib1g-dev \
-            libarchive-dev bubblewrap dataset-fashion-mnist
+            libarchive-dev libseccomp-dev bubblewrap dataset-fashion-mnist
 
 .PHONY: all bootstrap configure build test demo bench skeletons clean
 

@@ -10,6 +10,9 @@
 //                                 | "memory_limit" {message}
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstring>
+#include <iostream>
 #include <new>
 #include <stdexcept>
 #include <typeinfo>
@@ -17,12 +20,23 @@
 #include "calls.hpp"
 #include "common/errors.hpp"
 #include "common/memory.hpp"
+#include "stack_guard.hpp"
 
 namespace {
 
 constexpr int kRequestFd = 3;
 constexpr int kResponseFd = 4;
 constexpr std::uint64_t kMaxRequest = std::uint64_t{1} << 32;
+
+// an exception's message or type name goes out at most this long (the grader cuts it shorter)
+constexpr std::size_t kMaxText = 16 * 1024;
+
+// at most kMaxText bytes of `text`, read no further than that (a message may be 100 MiB)
+std::string capped(const char* text) {
+  const std::size_t n = ::strnlen(text, kMaxText + 1);
+  if (n <= kMaxText) return std::string(text, n);
+  return std::string(text, kMaxText) + " [truncated]";
+}
 
 pg::wire::Message reply(const char* kind, const std::string& message,
                         const std::string& type = "") {
@@ -32,6 +46,18 @@ pg::wire::Message reply(const char* kind, const std::string& message,
   return m;
 }
 
+// Writes an answer, after whatever the submission printed: the grader reads the output once the
+// answer is in and ends the runner with SIGKILL after the test, so output still buffered in C
+// stdio or an iostream (a printf without a newline, say) would never reach the report.
+void answer(const pg::wire::Message& m) {
+  std::cout.flush();
+  std::clog.flush();
+  std::wcout.flush();
+  std::wclog.flush();
+  std::fflush(nullptr);
+  pg::wire::write_frame(kResponseFd, m);
+}
+
 pg::wire::Message run(const pg::harness::CallTable& table, const std::string& case_name,
                       const pg::wire::Bundle& inputs) {
   const pg::harness::Call* call = table.find(case_name);
@@ -39,13 +65,13 @@ pg::wire::Message run(const pg::harness::CallTable& table, const std::string& ca
   try {
     return {"ok", (*call)(inputs)};
   } catch (const pg::NotImplemented& e) {
-    return reply("not_implemented", e.what());
+    return reply("not_implemented", capped(e.what()));
   } catch (const std::bad_alloc&) {
     return reply("memory_limit", "an allocation failed (std::bad_alloc)");
   } catch (const std::invalid_argument& e) {
-    return reply("error", e.what(), "std::invalid_argument");
+    return reply("error", capped(e.what()), "std::invalid_argument");
   } catch (const std::exception& e) {
-    return reply("error", e.what(), typeid(e).name());
+    return reply("error", capped(e.what()), capped(typeid(e).name()));
   } catch (...) {
     return reply("error", "an exception that is not a std::exception", "unknown");
   }
@@ -55,6 +81,7 @@ pg::wire::Message run(const pg::harness::CallTable& table, const std::string& ca
 
 int main() {
   pg::reuse_freed_memory();  // same settings in the reference's and the student's runner
+  pg::harness::report_stack_overflow(kResponseFd);
   pg::harness::CallTable table;
   pg::harness::register_calls(table);
   pg::wire::Bundle loaded;
@@ -72,16 +99,15 @@ int main() {
         } else {
           loaded = std::move(request.fields);
         }
-        pg::wire::write_frame(kResponseFd, {"loaded", {}});
+        answer({"loaded", {}});
       } else if (request.kind == "call") {
-        pg::wire::write_frame(kResponseFd, run(table, request.fields.text("case"), loaded));
+        answer(run(table, request.fields.text("case"), loaded));
       } else {
-        pg::wire::write_frame(kResponseFd, reply("error", "unknown request " + request.kind,
-                                                 "harness"));
+        answer(reply("error", "unknown request " + request.kind, "harness"));
       }
     }
   } catch (const std::bad_alloc&) {
-    pg::wire::write_frame(kResponseFd, reply("memory_limit", "an allocation failed"));
+    answer(reply("memory_limit", "an allocation failed"));
     return 3;
   } catch (const std::exception& e) {
     return 2;

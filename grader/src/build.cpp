@@ -3,9 +3,12 @@
 // Not the kit's contents: CMake builds those (cmake/pixelgrad.cmake).
 #include "build.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -23,6 +26,60 @@ std::vector<std::string> split_words(const std::string& s) {
   std::string w;
   while (in >> w) out.push_back(w);
   return out;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(line);
+  return out;
+}
+
+// Why a step stopped, on a line of its own in the log and in BuildResult::stopped.
+void stop(BuildResult& result, const std::string& why) {
+  if (!result.log.empty() && !result.log.ends_with('\n')) result.log += '\n';
+  result.log += why + "\n";
+  if (!result.stopped.empty()) result.stopped += '\n';
+  result.stopped += why;
+}
+
+// The message of a diagnostic line of the compiler or the linker ("expected ';' before '}'
+// token" of "/src/knn.cpp:32:60: error: expected ';' before '}' token"), or "" for any other
+// line. Source lines quoted under a diagnostic start with a space and never count.
+std::string error_message(const std::string& line) {
+  if (line.empty() || line[0] == ' ' || line[0] == '\t') return "";
+  for (const char* marker : {": error: ", ": fatal error: "}) {
+    if (auto at = line.find(marker); at != std::string::npos) {
+      return line.substr(at + std::char_traits<char>::length(marker));
+    }
+  }
+  for (const char* marker : {"undefined reference to ", "multiple definition of "}) {
+    if (auto at = line.find(marker); at != std::string::npos) return line.substr(at);
+  }
+  return "";
+}
+
+// For a log where the #include depth ran out: where the loop is (the place the first such error
+// was included from, "/src/knn.cpp:6"), or "" when the log does not say. nullopt for other logs.
+std::optional<std::string> include_loop(const std::string& log) {
+  const std::string from = "In file included from ";
+  std::string where;
+  for (const std::string& line : lines_of(log)) {
+    if (line.starts_with(from)) where = line.substr(from.size());
+    if (line.find(": error: #include nested depth") == std::string::npos) continue;
+    while (!where.empty() && (where.back() == ',' || where.back() == ':')) where.pop_back();
+    return where;
+  }
+  return std::nullopt;
+}
+
+// At most `max` bytes of `line`, cut between UTF-8 characters (the compiler quotes with ‘ ’).
+std::string shortened(const std::string& line, std::size_t max) {
+  if (line.size() <= max) return line;
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) --end;
+  return line.substr(0, end) + " [...]";
 }
 
 }  // namespace
@@ -104,14 +161,18 @@ BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::st
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.seconds = result.compile_seconds;
   bool compiled = true;
-  for (const RunResult& c : runs) {
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const RunResult& c = runs[i];
     result.log += c.output;
     if (c.timed_out) {
-      result.log += "\ncompilation did not finish within " + num(rubric.build.wall_s) + " s\n";
+      stop(result, "compiling " + sources[i] + " did not finish within the time limit of " +
+                       num(rubric.build.wall_s) +
+                       " s (look for a template or constexpr computation that never ends)");
       compiled = false;
     } else if (!c.status.exited || c.status.code != 0) {
       if (!c.status.exited) {
-        result.log += "\nthe compiler was killed by " + signal_name(c.status.signal);
+        stop(result, "the compiler was killed by " + signal_name(c.status.signal) +
+                         " while compiling " + sources[i]);
       }
       if (c.output_truncated) result.log += "\n[compiler output truncated]";
       compiled = false;
@@ -131,14 +192,81 @@ BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::st
   result.link_seconds = l.wall_s;
   result.seconds += l.wall_s;
   result.log += l.output;
-  if (l.timed_out || !l.status.exited || l.status.code != 0) {
-    result.log += "\nlinking failed: is every function of the contract defined, with the exact "
-                  "signature of the header?\n";
+  if (l.timed_out) {
+    stop(result,
+         "linking did not finish within the time limit of " + num(rubric.build.wall_s) + " s");
     return result;
   }
+  if (!l.status.exited || l.status.code != 0) {
+    stop(result, !l.status.exited
+                     ? "the linker was killed by " + signal_name(l.status.signal)
+                     : "linking failed: is every function of the contract defined, with the "
+                       "exact signature of the header?");
+    return result;
+  }
+  // every runner uid of this slot may start it (a test run beside the others has a uid of its own)
+  std::error_code ec;
+  fs::permissions(out_dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                               fs::perms::others_read | fs::perms::others_exec, ec);
+  fs::permissions(out_dir + "/runner", fs::perms::owner_all | fs::perms::group_read |
+                                           fs::perms::group_exec | fs::perms::others_read |
+                                           fs::perms::others_exec, ec);
   result.ok = true;
   result.runner = out_dir + "/runner";
   return result;
+}
+
+std::vector<std::string> error_lines(const std::string& log, std::size_t n) {
+  std::vector<std::string> out, seen;
+  std::string ld_failed;  // "collect2: error: ld returned 1 exit status" says only that
+  for (const std::string& line : lines_of(log)) {
+    const std::string message = error_message(line);
+    if (message.empty()) continue;
+    if (line.starts_with("collect2: ")) {
+      if (ld_failed.empty()) ld_failed = line;
+      continue;
+    }
+    if (std::find(seen.begin(), seen.end(), message) != seen.end()) continue;
+    seen.push_back(message);
+    out.push_back(line);
+    if (out.size() == n) break;
+  }
+  if (out.empty() && !ld_failed.empty() && n > 0) out.push_back(ld_failed);
+  return out;
+}
+
+std::string failure_reason(const BuildResult& build) {
+  std::string reason = build.stopped;
+  const auto add = [&](const std::string& line) {
+    if (!reason.empty()) reason += '\n';
+    reason += shortened(line, 400);
+  };
+  for (const std::string& e : error_lines(build.log, 3)) add(e);
+  if (const auto where = include_loop(build.log)) {
+    add((where->empty() ? "a file includes itself"
+                        : "the #include at " + *where + " makes a file include itself") +
+        ": #include only headers (.hpp), never a .cpp file");
+  }
+  if (reason.empty()) {
+    for (const std::string& line : lines_of(build.log)) {
+      if (line.find_first_not_of(" \t") == std::string::npos) continue;
+      add(line);
+      break;
+    }
+  }
+  return reason.empty() ? "the compiler failed without a message" : reason;
+}
+
+std::string readable_log(const std::string& log) {
+  std::string out;
+  for (const std::string& line : lines_of(log)) {
+    if (line.starts_with("In file included from ") || line.starts_with("                 from ")) {
+      continue;
+    }
+    out += line + "\n";
+  }
+  while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.pop_back();
+  return out;
 }
 
 }  // namespace pg::grader

@@ -31,9 +31,11 @@ std::string default_kit_dir();
 
 struct BuildResult {
   bool ok = false;
-  std::string log;     // the compiler's (or linker's) output, at most build.output_kb per step
-  std::string runner;  // host path of the runner binary, when ok
-  double seconds = 0;  // compile_seconds + link_seconds
+  std::string log;      // the compiler's (or linker's) output, at most build.output_kb per step
+  std::string stopped;  // why a step ended without its errors saying so (out of time, killed,
+                        // a failed link), a line each; "" when the compiler's errors tell it all
+  std::string runner;   // host path of the runner binary, when ok
+  double seconds = 0;   // compile_seconds + link_seconds
   double compile_seconds = 0, link_seconds = 0;  // wall time of each step
 };
 
@@ -41,5 +43,20 @@ struct BuildResult {
 // files are compiled at the same time, one compiler each, as many at once as there are cores.
 BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::string& source_dir,
                              const std::string& out_dir, const SandboxPolicy& policy);
+
+// The first `n` error lines of a build log, in order: the compiler's `error:` and `fatal error:`
+// lines and the linker's undefined or multiple definitions, each message once (a file that
+// includes itself gets the same error at every #include). "collect2: error: ld returned 1 exit
+// status" only when there is no other.
+std::vector<std::string> error_lines(const std::string& log, std::size_t n);
+
+// What a failed build's message leads with: `stopped`, then the log's first three error lines
+// (each cut at 400 bytes) and, for a file that includes itself, which #include loops and what to
+// do; else the log's first line that is not blank.
+std::string failure_reason(const BuildResult& build);
+
+// The log as a student reads it: without the chains of "In file included from" lines (200 of
+// them before the first error of a file that includes itself) and without trailing blank lines.
+std::string readable_log(const std::string& log);
 
 }  // namespace pg::grader

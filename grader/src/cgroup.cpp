@@ -1,6 +1,6 @@
-// Making, joining, reading and removing the per-sandbox cgroup that accounts a runner's CPU time;
-// the process-clock fallback where no cgroup can be made.
-// Not limits: the sandbox's rlimits are set in sandbox.cpp.
+// Making, joining, reading and removing the per-sandbox cgroups: the one that accounts a runner's
+// CPU time (with the process-clock fallback where no cgroup can be made) and the ones that cap
+// its memory, task count and CPU share. Not the rlimits (sandbox.cpp).
 #include "cgroup.hpp"
 
 #include <fcntl.h>
@@ -18,6 +18,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 #include <vector>
 
 namespace pg::grader {
@@ -205,6 +206,117 @@ double CpuMeter::seconds() const {
     }
   }
   return total;
+}
+
+std::string LimitControllers::describe() const {
+  std::vector<std::string> have;
+  if (!memory.empty()) have.push_back("memory");
+  if (!pids.empty()) have.push_back("pids");
+  if (!cpu.empty()) have.push_back("cpu");
+  if (have.empty()) return "limits from rlimits only (no memory, pids or cpu cgroup)";
+  std::string s = "limits from ";
+  for (std::size_t i = 0; i < have.size(); ++i) {
+    s += (i == 0 ? "" : i + 1 == have.size() ? " and " : ", ") + have[i];
+  }
+  return s + (have.size() == 1 ? " cgroup" : " cgroups") + " + rlimits";
+}
+
+LimitControllers detect_limit_controllers() {
+  LimitControllers c;
+  if (std::getenv("PIXELGRAD_NO_CGROUP") || ::geteuid() != 0) return c;
+  c.memory = usable_parent(mount_point("memory"), own_path("memory"));
+  c.pids = usable_parent(mount_point("pids"), own_path("pids"));
+  c.cpu = usable_parent(mount_point("cpu"), own_path("cpu"));
+  return c;
+}
+
+namespace {
+
+bool write_file(const std::string& path, const std::string& value) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = ::write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
+  ::close(fd);
+  return ok;
+}
+
+std::string read_fd(int fd) {
+  char buf[1024];
+  const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+}
+
+}  // namespace
+
+LimitGroup::LimitGroup(const LimitControllers& where, long memory_mb, long max_procs,
+                       double cores) {
+  const std::string name =
+      "/pixelgrad-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1));
+  auto make = [&](const std::string& parent) -> std::string {
+    if (parent.empty()) return "";
+    const std::string dir = parent + name;
+    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+      throw std::runtime_error("cannot make the cgroup " + dir + ": " + std::strerror(errno));
+    }
+    dirs_.push_back(dir);
+    const int fd = ::open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+      throw std::runtime_error("cannot open " + dir + "/cgroup.procs: " + std::strerror(errno));
+    }
+    join_fds_.push_back(fd);
+    return dir;
+  };
+  try {
+    if (const std::string dir = make(where.memory); !dir.empty()) {
+      const std::string bytes = std::to_string(memory_mb << 20);
+      // no swap: without a memsw limit a bomb would be pushed to swap, not stopped
+      if (!write_file(dir + "/memory.limit_in_bytes", bytes)) {
+        throw std::runtime_error("cannot set " + dir + "/memory.limit_in_bytes");
+      }
+      write_file(dir + "/memory.memsw.limit_in_bytes", bytes);
+      write_file(dir + "/memory.swappiness", "0");
+      memory_usage_fd_ = ::open((dir + "/memory.max_usage_in_bytes").c_str(), O_RDONLY | O_CLOEXEC);
+      oom_fd_ = ::open((dir + "/memory.oom_control").c_str(), O_RDONLY | O_CLOEXEC);
+    }
+    if (const std::string dir = make(where.pids); !dir.empty() && max_procs > 0) {
+      write_file(dir + "/pids.max", std::to_string(max_procs));
+    }
+    if (const std::string dir = make(where.cpu); !dir.empty() && cores > 0) {
+      const long period = 100000;
+      write_file(dir + "/cpu.cfs_period_us", std::to_string(period));
+      write_file(dir + "/cpu.cfs_quota_us", std::to_string(static_cast<long>(cores * period)));
+    }
+  } catch (...) {
+    this->~LimitGroup();
+    throw;
+  }
+}
+
+LimitGroup::~LimitGroup() {
+  for (int& fd : join_fds_) ::close(fd);
+  join_fds_.clear();
+  for (int* fd : {&memory_usage_fd_, &oom_fd_}) {
+    if (*fd >= 0) ::close(*fd);
+    *fd = -1;
+  }
+  for (const std::string& dir : dirs_) {
+    // the last processes leave the cgroup a moment after they were killed
+    for (int i = 0; i < 200 && ::rmdir(dir.c_str()) != 0 && errno == EBUSY; ++i) ::usleep(1000);
+  }
+  dirs_.clear();
+}
+
+long LimitGroup::peak_kb() const {
+  if (memory_usage_fd_ < 0) return -1;
+  return static_cast<long>(std::strtoull(read_fd(memory_usage_fd_).c_str(), nullptr, 10) >> 10);
+}
+
+bool LimitGroup::killed_for_memory() const {
+  if (oom_fd_ < 0) return false;
+  // "oom_kill_disable 0\nunder_oom 0\noom_kill N\n"
+  const std::string s = read_fd(oom_fd_);
+  const auto at = s.find("oom_kill ");
+  return at != std::string::npos && std::strtol(s.c_str() + at + 9, nullptr, 10) > 0;
 }
 
 }  // namespace pg::grader

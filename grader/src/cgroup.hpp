@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 namespace pg::grader {
 
@@ -47,6 +48,43 @@ class CpuMeter {
   int join_fd_ = -1;
   int usage_fd_ = -1;
   pid_t root_ = -1;
+};
+
+// Where the kernel can hold a sandbox to its limits, decided once per grader: the cgroup v1
+// folders new memory, pids and cpu cgroups are made in ("" where this machine has none). With
+// them a sandbox's memory (its processes, its /tmp files, the kernel memory of its inodes) is
+// capped and its peak known, its task count capped however many uids it runs under, and its CPU
+// share held to one core. Without them the rlimits of sandbox.cpp are all there is.
+struct LimitControllers {
+  std::string memory, pids, cpu;
+  std::string describe() const;  // "memory, pids and cpu cgroups", ... for the report
+};
+// $PIXELGRAD_NO_CGROUP (or not being root) leaves every folder empty.
+LimitControllers detect_limit_controllers();
+
+// One sandbox's limit cgroups, removed when it goes (every process in them must have ended).
+class LimitGroup {
+ public:
+  LimitGroup() = default;
+  // memory_mb: the cap on memory.limit_in_bytes; max_procs: pids.max; cores: CPU share (0: none)
+  LimitGroup(const LimitControllers& where, long memory_mb, long max_procs, double cores);
+  LimitGroup(const LimitGroup&) = delete;
+  LimitGroup& operator=(const LimitGroup&) = delete;
+  ~LimitGroup();
+
+  // Open cgroup.procs files the child writes "0" to before it execs (one per controller).
+  const std::vector<int>& join_fds() const { return join_fds_; }
+  bool has_memory() const { return memory_usage_fd_ >= 0; }
+  // The most memory the sandbox ever held, in KiB; -1 without a memory cgroup.
+  long peak_kb() const;
+  // True once the kernel has ended a process of the sandbox for reaching the memory cap.
+  bool killed_for_memory() const;
+
+ private:
+  std::vector<std::string> dirs_;
+  std::vector<int> join_fds_;
+  int memory_usage_fd_ = -1;  // memory.max_usage_in_bytes
+  int oom_fd_ = -1;           // memory.oom_control
 };
 
 }  // namespace pg::grader

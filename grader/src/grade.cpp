@@ -18,6 +18,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "build.hpp"
@@ -107,12 +108,15 @@ std::string demangle(const std::string& name) {
   return status == 0 && d ? std::string(d.get()) : name;
 }
 
+// The first n lines of `text`, then "[...]" on a line of its own when more follow.
 std::string first_lines(const std::string& text, int n) {
-  std::size_t pos = 0;
-  for (int i = 0; i < n && pos != std::string::npos; ++i) {
-    pos = text.find('\n', pos == 0 ? 0 : pos + 1);
+  std::size_t end = 0;
+  for (int i = 0; i < n; ++i) {
+    end = text.find('\n', end);
+    if (end == std::string::npos) return text;
+    ++end;
   }
-  return pos == std::string::npos ? text : text.substr(0, pos) + "\n[...]";
+  return end >= text.size() ? text : text.substr(0, end) + "[...]";
 }
 
 SandboxConfig runner_config(const std::string& runner, const Limits& limits) {
@@ -251,11 +255,29 @@ TestResult result_for(const TestSpec& t, Verdict v) {
 void verdict_from_failure(const Exchange& ex, const Limits& limits, const CaseDef& def,
                           TestResult& r) {
   const std::string who = "your " + def.function;
+  const ExitStatus& s = ex.exit;
+  const long limit_kb = limits.memory_mb * 1024;
+  // the peak memory counts only where a memory cgroup measured the whole sandbox
+  const bool near_memory = s.max_rss_kb >= limit_kb * 9 / 10;
+  const std::string peak = std::to_string(s.max_rss_kb / 1024) + " MiB";
   switch (ex.status) {
     case Exchange::Status::timeout:
+      if (s.killed_for_memory || (s.memory_cgroup && near_memory)) {
+        // still filling memory when the clock ran out (on a busy machine that takes longer)
+        r.verdict = Verdict::memory_limit;
+        r.message = who + " used " + peak + ", at the memory limit of " +
+                    std::to_string(limits.memory_mb) + " MiB, and had not finished within " +
+                    num(limits.wall_s) + " s: look for a container that grows without end";
+        return;
+      }
       r.verdict = Verdict::timeout;
-      r.message = who + " did not finish within the time limit of " + num(limits.wall_s) +
-                  " s (an endless loop, or far too slow for this input)";
+      r.message = who + " did not finish within the time limit of " + num(limits.wall_s) + " s";
+      if (s.cpu_s > 0) {
+        char used[32];
+        std::snprintf(used, sizeof used, "%.1f", s.cpu_s);
+        r.message += std::string(" (it used ") + used + " s of CPU time)";
+      }
+      r.message += ": an endless loop, or far too slow for this input";
       return;
     case Exchange::Status::output_limit:
       r.verdict = Verdict::output_limit;
@@ -270,19 +292,24 @@ void verdict_from_failure(const Exchange& ex, const Limits& limits, const CaseDe
     case Exchange::Status::answered:
     case Exchange::Status::died: break;
   }
-  const ExitStatus& s = ex.exit;
   const double cpu_limit = limits.cpu_s > 0 ? limits.cpu_s : limits.wall_s + 1;
-  const bool near_memory = s.max_rss_kb >= limits.memory_mb * 1024 * 9 / 10;
   if (!s.exited && (s.signal == SIGXCPU || (s.signal == SIGKILL && s.cpu_s >= cpu_limit - 0.05))) {
     r.verdict = Verdict::timeout;
-    r.message = who + " used more than the CPU time limit of " + num(cpu_limit) + " s";
+    r.message = who + " used more than the CPU time limit of " + num(cpu_limit) +
+                " s (an endless loop, or far too slow for this input)";
+  } else if (!s.exited && s.killed_for_memory) {
+    r.verdict = Verdict::memory_limit;
+    r.message = who + " used more than the memory limit of " + std::to_string(limits.memory_mb) +
+                " MiB and was ended by the kernel (what it holds in memory and the files it "
+                "writes to /tmp both count)";
   } else if (!s.exited && s.signal == SIGXFSZ) {
     r.verdict = Verdict::output_limit;
     r.message = who + " wrote a file larger than " + std::to_string(limits.file_mb) + " MiB";
   } else if (!s.exited && near_memory) {
     r.verdict = Verdict::memory_limit;
-    r.message = who + " used more than the memory limit of " + std::to_string(limits.memory_mb) +
-                " MiB and was ended by " + signal_name(s.signal);
+    r.message = who + " used " + peak + ", at the memory limit of " +
+                std::to_string(limits.memory_mb) + " MiB, and was ended by " +
+                signal_name(s.signal) + " (an allocation that failed and was used anyway)";
   } else if (!s.exited) {
     r.verdict = Verdict::crashed;
     r.message = who + " crashed with " + signal_name(s.signal) +
@@ -309,6 +336,17 @@ bool verdict_from_answer(const wire::Message& reply, const CaseDef& def, TestRes
   } else if (reply.kind == "memory_limit") {
     r.verdict = Verdict::memory_limit;
     r.message = "your " + def.function + " ran out of memory (" + text("message") + ")";
+  } else if (reply.kind == "stack_overflow") {
+    r.verdict = Verdict::crashed;
+    const double kb = reply.fields.has("limit_kb") &&
+                              std::holds_alternative<double>(reply.fields.at("limit_kb"))
+                          ? reply.fields.real("limit_kb")
+                          : 0;
+    r.message = "your " + def.function + " overflowed the stack" +
+                (kb > 0 ? " (" + num(kb / 1024) + " MiB)" : std::string()) +
+                " and crashed with SIGSEGV: a recursion that never ends or goes too deep, or a "
+                "very large array declared inside a function (use a std::vector or an Eigen "
+                "matrix instead)";
   } else if (reply.kind == "error") {
     r.verdict = Verdict::error;
     r.message = "your " + def.function + " threw " + demangle(text("type")) + ": " +
@@ -321,11 +359,16 @@ bool verdict_from_answer(const wire::Message& reply, const CaseDef& def, TestRes
   return false;
 }
 
-// Adds the wall time from its making to its end to `into`.
+// Adds the wall time from its making to its end to `into` (laps may end on two threads).
 class Lap {
  public:
   explicit Lap(double& into) : into_(into), start_(Clock::now()) {}
-  ~Lap() { into_ += std::chrono::duration<double>(Clock::now() - start_).count(); }
+  ~Lap() {
+    static std::mutex adding;
+    const double s = std::chrono::duration<double>(Clock::now() - start_).count();
+    std::lock_guard<std::mutex> lock(adding);
+    into_ += s;
+  }
   Lap(const Lap&) = delete;
   Lap& operator=(const Lap&) = delete;
 
@@ -335,6 +378,8 @@ class Lap {
 };
 
 class Grader {
+  struct Ahead;
+
  public:
   Grader(const Rubric& rubric, const SandboxPolicy& policy, const std::string& reference_runner,
          DataSource& data, Profile& profile)
@@ -367,16 +412,95 @@ class Grader {
     ahead_[t.name] = std::move(a);
   }
 
+  // A threshold test (a whole training run) whose reference answer is ready can run beside the
+  // other tests: its student runner is in a lane of its own (the slot's third uid, so that the
+  // sweeps after the other tests leave it alone), and it touches nothing the main lane uses.
+  bool can_run_beside(const TestSpec& t) const {
+    auto a = ahead_.find(t.name);
+    return t.threshold && !t.timing && a != ahead_.end() && a->second->expected.has_value();
+  }
+
+  // Starts can_run_beside() tests one after the other on a thread of their own; the results come
+  // in the order given. Timed tests must wait for them (beside_done()).
+  void run_beside(const std::vector<const TestSpec*>& beside) {
+    if (beside.empty()) return;
+    std::vector<std::pair<const TestSpec*, std::unique_ptr<Ahead>>> work;
+    for (const TestSpec* t : beside) {
+      auto a = ahead_.find(t->name);
+      work.emplace_back(t, std::move(a->second));
+      ahead_.erase(a);
+    }
+    beside_.clear();
+    std::vector<std::shared_ptr<std::promise<TestResult>>> promises;
+    for (const TestSpec* t : beside) {
+      promises.push_back(std::make_shared<std::promise<TestResult>>());
+      beside_[t->name] = promises.back()->get_future();
+    }
+    beside_thread_ = std::async(std::launch::async, [this, work = std::move(work), promises] {
+      SandboxPolicy lane = policy_;
+      if (lane.uid >= 0) lane.uid += 2;
+      for (std::size_t i = 0; i < work.size(); ++i) {
+        const TestSpec& t = *work[i].first;
+        TestResult r = result_for(t, Verdict::grader_error);
+        const auto start = Clock::now();
+        try {
+          threshold_beside(t, *work[i].second, lane, r);
+        } catch (const std::exception& e) {
+          r.verdict = Verdict::grader_error;
+          r.message = std::string("autograder error: ") + e.what();
+        }
+        r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        promises[i]->set_value(finish(t, std::move(r)));
+      }
+    });
+  }
+
+  // Waits until the tests running beside are done (before a timed test, which runs alone).
+  void beside_done() {
+    if (beside_thread_.valid()) beside_thread_.get();
+  }
+
   TestResult run(const TestSpec& t) {
+    if (auto b = beside_.find(t.name); b != beside_.end()) {
+      TestResult r = b->second.get();
+      beside_.erase(b);
+      return r;
+    }
+    if (t.timing) beside_done();
     TestResult r = result_for(t, Verdict::grader_error);
     const auto start = Clock::now();
     run_into(t, r);
     r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return finish(t, std::move(r));
+  }
+
+  ~Grader() { beside_done(); }
+
+ private:
+  static TestResult finish(const TestSpec& t, TestResult r) {
     r.score = r.verdict == Verdict::passed ? t.points : 0;
     r.message = capped(std::move(r.message), kMaxMessage);
     if (shows_rubric_hint(r.verdict)) r.rubric_hint = t.hint;
     return r;
   }
+
+  // Ahead's reference answer against the student's, in the beside lane.
+  void threshold_beside(const TestSpec& t, Ahead& ahead, const SandboxPolicy& lane,
+                        TestResult& r) {
+    const CaseDef& def = *all_cases().find(t.case_name);
+    const wire::Bundle expected = with_derived(def, ahead.all_inputs, std::move(*ahead.expected));
+    RunnerSession student(lane, runner_config(student_runner_, t.limits));
+    RunCost cost;
+    std::optional<wire::Message> reply = ask(student, *ahead.inputs, call_for(t), t, def, r, cost);
+    if (reply && verdict_from_answer(*reply, def, r)) {
+      check_threshold(*t.threshold, def, expected,
+                      with_derived(def, ahead.all_inputs, reply->fields), r);
+    }
+    r.output = student.output();
+    if (student.output_truncated()) r.output += "\n[output truncated]";
+  }
+
+ public:
 
  private:
   wire::Bundle inputs_for(const TestSpec& t, const CaseDef& def, std::uint64_t seed) {
@@ -606,10 +730,26 @@ class Grader {
   void time_it(const TestSpec& t, const CaseDef& def, const wire::Message& call,
                RunnerSession& student, std::vector<RunCost> ref_costs,
                std::vector<RunCost> student_costs, TestResult& r) {
+    // the next round's inputs are made on another thread while this round runs (the runners'
+    // CPU time is counted by the kernel per runner, so the grader's work beside them is not)
+    struct Round {
+      wire::Bundle all_inputs;
+      SealedPayload inputs;
+    };
+    auto make_round = [&](int rep) {
+      const std::uint64_t seed = t.seed + static_cast<std::uint64_t>(rep);
+      wire::Bundle all_inputs = inputs_for(t, def, seed);
+      SealedPayload inputs = seal(def, all_inputs);
+      return Round{std::move(all_inputs), std::move(inputs)};
+    };
+    std::future<Round> next;
+    if (t.timing->repeats > 1) next = std::async(std::launch::async, make_round, 1);
     for (int rep = 1; rep < t.timing->repeats; ++rep) {
       const std::uint64_t seed = t.seed + static_cast<std::uint64_t>(rep);
-      const wire::Bundle all_inputs = inputs_for(t, def, seed);
-      const SealedPayload inputs = seal(def, all_inputs);
+      const Round round = next.get();
+      if (rep + 1 < t.timing->repeats) next = std::async(std::launch::async, make_round, rep + 1);
+      const wire::Bundle& all_inputs = round.all_inputs;
+      const SealedPayload& inputs = round.inputs;
       RunCost ref_cost, student_cost;
       std::optional<wire::Bundle> expected = reference(inputs, call, r, ref_cost);
       if (!expected) {
@@ -887,6 +1027,8 @@ class Grader {
   };
   std::map<std::string, std::unique_ptr<Ahead>> ahead_;
   std::optional<RunnerSession> ref_;
+  std::map<std::string, std::future<TestResult>> beside_;  // results of the tests run beside
+  std::future<void> beside_thread_;
 };
 
 }  // namespace
@@ -945,7 +1087,14 @@ void point_to_prerequisites(const TestSpec& t, const std::vector<TestSpec>& spec
   r.rubric_hint.clear();
 }
 
+// OpenBLAS (linked for the grader's own matrix products) with one thread. Its fork handler stops
+// its worker threads, and waits forever for one that is busy with a product another thread of the
+// grader asked for (the build thread, the reference ahead, a test run beside and the next timed
+// inputs all run beside the thread that forks); the grader's products are small anyway.
+extern "C" void openblas_set_num_threads(int);
+
 void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
+  openblas_set_num_threads(1);
   const auto start = Clock::now();
   report.assignment = options.assignment;
   report.submission = options.submission;
@@ -1025,9 +1174,17 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
   report.built = build.ok;
   report.build_log = build.log;
   if (!build.ok) {
+    // the reason first (why a step stopped, the compiler's first errors): a report shows later
+    // tests' messages by their first line; then the log's start, for the context
+    const std::string reason = failure_reason(build);
+    const std::string context = first_lines(readable_log(build.log), 12);
+    const std::string message =
+        capped("the submission did not build: " + reason +
+                   (context.empty() || context == reason ? "" : "\n\n" + context),
+               kMaxMessage);
     for (const auto& t : tests) {
       TestResult r = result_for(t, Verdict::compile_error);
-      r.message = "the submission did not build:\n" + first_lines(build.log, 12);
+      r.message = message;
       report.tests.push_back(r);
       if (options.on_test) options.on_test(r);
     }
@@ -1036,6 +1193,11 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
   }
 
   grader.set_student_runner(build.runner);
+  std::vector<const TestSpec*> beside;
+  for (const auto& t : tests) {
+    if (grader.can_run_beside(t)) beside.push_back(&t);
+  }
+  grader.run_beside(beside);
   for (const auto& t : tests) {
     report.tests.push_back(grader.run(t));
     point_to_prerequisites(t, tests, report.tests);

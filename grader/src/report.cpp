@@ -34,15 +34,47 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   return n;
 }
 
+}  // namespace
+
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  char buf[16];
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = utf8_length(s, i);
+    if (n == 0) {
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+      ++i;
+      continue;
+    }
+    if (n == 1 && ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)) {
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+      // U+0080 to U+009F: C1 controls (U+009B starts an escape sequence on some terminals)
+      std::snprintf(buf, sizeof buf, "\\u{%02x}", static_cast<unsigned char>(s[i + 1]));
+      out += buf;
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
+namespace {
+
 class TextWriter : public ReportWriter {
  public:
   explicit TextWriter(bool color) : color_(color) {}
 
   void write(const GradeReport& r, std::ostream& out) const override {
     out << paint("1", r.assignment + " — " + r.title) << "\n";
-    out << "submission: " << r.submission << "\n";
+    out << "submission: " << printable(r.submission) << "\n";
     if (!r.sandbox.empty()) out << "sandbox:    " << r.sandbox << "\n";
-    if (!r.error.empty()) out << paint("31", "autograder error: " + r.error) << "\n";
+    if (!r.error.empty()) out << paint("31", "autograder error: " + printable(r.error)) << "\n";
     out << "\n";
     bool detailed = false;
     int number = 0;
@@ -54,23 +86,25 @@ class TextWriter : public ReportWriter {
       std::snprintf(line, sizeof line, "%3d  ", number);
       out << line << paint(colour(t.verdict), pad(verdict, 16)) << pad(points(t.score) + " / " +
                                                                         points(t.max_score), 11)
-          << t.name;
+          << printable(t.name);
       if (t.visibility != Visibility::visible) out << "  [" << to_string(t.visibility) << "]";
       out << "\n";
       if (!ok && !t.message.empty()) {
         // the first failure in full, later ones in one line
-        out << indent(detailed ? first_line(t.message) : t.message, "       ") << "\n";
-        if (!t.hint.empty()) out << "       " << paint("33", t.hint) << "\n";
+        const std::string message = printable(t.message);
+        out << indent(detailed ? first_line(message) : message, "       ") << "\n";
+        if (!t.hint.empty()) out << "       " << paint("33", printable(t.hint)) << "\n";
         if (!t.rubric_hint.empty()) {
-          out << indent(paint("33", "hint: " + t.rubric_hint), "       ") << "\n";
+          out << indent(paint("33", "hint: " + printable(t.rubric_hint)), "       ") << "\n";
         }
         if (!detailed && !t.output.empty()) {
-          out << "       your code printed:\n" << indent(excerpt(t.output), "       | ") << "\n";
+          out << "       your code printed:\n"
+              << indent(printable(excerpt(t.output)), "       | ") << "\n";
         }
         detailed = true;
       } else if (ok && !t.message.empty()) {
         // a passing timed, threshold or gradient-check test says what it measured
-        out << "       " << first_line(t.message) << "\n";
+        out << "       " << printable(first_line(t.message)) << "\n";
       }
     }
     out << "\n"
@@ -189,7 +223,7 @@ class GradescopeWriter : public ReportWriter {
     }
     summary << ".";
     out << "{\n  \"score\": " << points(r.score()) << ",\n  \"execution_time\": "
-        << num(r.seconds) << ",\n  \"output\": " << json_string(summary.str())
+        << num(r.seconds) << ",\n  \"output\": " << json_string(printable(summary.str()))
         << ",\n  \"output_format\": \"text\",\n  \"visibility\": \"visible\","
         << "\n  \"stdout_visibility\": \"hidden\",\n  \"tests\": [";
     int number = 0;
@@ -204,7 +238,7 @@ class GradescopeWriter : public ReportWriter {
           << ", \"number\": \"" << number << "\", \"score\": " << points(t.score)
           << ", \"max_score\": " << points(t.max_score) << ", \"status\": \""
           << (t.verdict == Verdict::passed ? "passed" : "failed")
-          << "\", \"output\": " << json_string(text)
+          << "\", \"output\": " << json_string(printable(text))
           << ", \"output_format\": \"text\", \"visibility\": \"" << to_string(t.visibility)
           << "\"}";
     }

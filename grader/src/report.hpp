@@ -25,6 +25,11 @@ class ReportWriter {
 // color: ANSI colours in the text format (on a terminal).
 std::unique_ptr<ReportWriter> make_writer(Format format, bool color = false);
 
+// Text a terminal or a web page shows as it is: line feeds and tabs kept, every other control
+// character (C0, DEL, C1: escapes that would repaint a terminal, carriage returns, NUL) and every
+// byte that is not valid UTF-8 written out as \xNN or \u{NN}. For the human-readable formats.
+std::string printable(std::string_view bytes);
+
 // A JSON string literal for arbitrary bytes: escapes, and invalid UTF-8 replaced by U+FFFD.
 std::string json_string(std::string_view bytes);
 

@@ -296,6 +296,37 @@ class Parser {
   const CaseCatalog& catalog_;
 };
 
+// Line `index` of `text` (from 0), or "" past its end.
+std::string line_of(const std::string& text, int index) {
+  std::istringstream in(text);
+  std::string line;
+  for (int i = 0; std::getline(in, line); ++i) {
+    if (i == index) return line;
+  }
+  return "";
+}
+
+// The message for YAML that does not parse, "path:line:column: not valid YAML: what". yaml-cpp
+// calls a tab in the indentation "end of map not found", "illegal map value" and more, at the
+// tab's line: that line's indentation (with the dashes of list items) is looked at for one.
+std::string yaml_error(const std::string& text, const std::string& path, const YAML::Mark& mark,
+                       const std::string& what) {
+  const std::string line = line_of(text, mark.line);
+  std::size_t end = 0;  // where the indentation ends
+  while (end < line.size() && (line[end] == ' ' || line[end] == '\t' ||
+                               (line[end] == '-' && end + 1 < line.size() &&
+                                (line[end + 1] == ' ' || line[end + 1] == '\t')))) {
+    ++end;
+  }
+  const std::size_t tab = line.find('\t');
+  if (tab < end) {
+    return path + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(tab + 1) +
+           ": not valid YAML: tabs are not allowed in the indentation; indent with spaces";
+  }
+  return path + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) +
+         ": not valid YAML: " + what;
+}
+
 }  // namespace
 
 const char* to_string(GradCheckSpec::Mode m) {
@@ -329,8 +360,7 @@ Rubric parse_rubric(const std::string& yaml_text, const std::string& path,
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::ParserException& e) {
-    throw RubricError(path + ":" + std::to_string(e.mark.line + 1) + ":" +
-                      std::to_string(e.mark.column + 1) + ": not valid YAML: " + e.msg);
+    throw RubricError(yaml_error(yaml_text, path, e.mark, e.msg));
   }
   return Parser(path, catalog).rubric(root);
 }

@@ -21,8 +21,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
+
+#include "seccomp.hpp"
 
 namespace pg::grader {
 
@@ -30,6 +33,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+
+constexpr long kTmpBytes = 64L << 20;  // the size of a sandbox's private /tmp (a tmpfs)
+constexpr int kFilterFd = 6;          // where bubblewrap reads the seccomp filter (--seccomp)
 
 void close_fd(int& fd) {
   if (fd >= 0) ::close(fd);
@@ -72,19 +78,26 @@ std::vector<std::string> full_argv(const SandboxPolicy& p, const SandboxConfig& 
     }
     return a;
   }
-  a = {p.bwrap, "--unshare-all", "--die-with-parent", "--new-session",
+  // --disable-userns: no user namespace inside (it needs --unshare-user, which --unshare-all
+  // only tries)
+  a = {p.bwrap, "--unshare-all", "--unshare-user", "--disable-userns",
+       "--die-with-parent", "--new-session",
        "--ro-bind", "/usr", "/usr",
        "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
        "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/sbin", "/sbin",
        "--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
        "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
        "--proc", "/proc",
-       "--size", "67108864", "--tmpfs", "/tmp"};
+       "--size", std::to_string(kTmpBytes), "--tmpfs", "/tmp"};
   if (c.with_dev) {
     a.insert(a.end(), {"--dev", "/dev"});
   }
   for (const Mount& m : c.mounts) {
     a.insert(a.end(), {m.writable ? "--bind" : "--ro-bind", m.host, m.inside});
+  }
+  if (p.seccomp) {
+    // loaded by bubblewrap last, after its own setup, in the sandbox's pid 1 and the command
+    a.insert(a.end(), {"--seccomp", std::to_string(kFilterFd)});
   }
   a.insert(a.end(), {"--chdir", c.workdir, "--"});
   a.insert(a.end(), c.argv.begin(), c.argv.end());
@@ -99,17 +112,22 @@ void set_limit(int resource, rlim_t value) {
 // runs in the forked child: only async-signal-safe calls from here to exec
 [[noreturn]] void exec_child(const SandboxPolicy& p, const SandboxConfig& c, char* const argv[],
                              char* const envp[], const char* host_workdir, int log_w, int req_r,
-                             int resp_w, int err_w, int cgroup_fd) {
+                             int resp_w, int err_w, int cgroup_fd, const int* limit_fds,
+                             std::size_t limit_count, int filter_fd, const std::string* filter) {
   ::setpgid(0, 0);
-  // into the sandbox's cgroup first: everything it starts from here on is accounted there
-  if (cgroup_fd >= 0 && ::write(cgroup_fd, "0\n", 2) != 2) {
-    int e = errno;
-    (void)!::write(err_w, &e, sizeof e);
-    ::_exit(127);
+  // into the sandbox's cgroups first: everything it starts from here on is accounted and
+  // limited there
+  for (std::size_t i = 0; i <= limit_count; ++i) {
+    const int fd = i < limit_count ? limit_fds[i] : cgroup_fd;
+    if (fd >= 0 && ::write(fd, "0\n", 2) != 2) {
+      int e = errno;
+      (void)!::write(err_w, &e, sizeof e);
+      ::_exit(127);
+    }
   }
   // move every fd we keep above 100 first, so the dup2s below cannot clobber one another
   int devnull = ::open("/dev/null", O_RDONLY);
-  int keep[5] = {devnull, log_w, req_r, resp_w, err_w};
+  int keep[6] = {devnull, log_w, req_r, resp_w, err_w, filter_fd};
   for (int& fd : keep) {
     if (fd >= 0) fd = ::fcntl(fd, F_DUPFD, 100);
   }
@@ -120,11 +138,17 @@ void set_limit(int resource, rlim_t value) {
   if (keep[3] >= 0) ::dup2(keep[3], 4);
   ::dup2(keep[4], 5);
   ::fcntl(5, F_SETFD, FD_CLOEXEC);
-  ::syscall(SYS_close_range, 6U, ~0U, 0U);
+  if (keep[5] >= 0) ::dup2(keep[5], kFilterFd);
+  const unsigned first_closed = keep[5] >= 0 ? kFilterFd + 1 : kFilterFd;
+  ::syscall(SYS_close_range, first_closed, ~0U, 0U);
 
   const Limits& l = c.limits;
   double cpu = l.cpu_s > 0 ? l.cpu_s : l.wall_s + 1;
-  set_limit(RLIMIT_CPU, static_cast<rlim_t>(std::ceil(cpu)));
+  // soft below hard: the kernel sends SIGXCPU at the limit (a verdict of timeout), and SIGKILL a
+  // second later only if that is caught
+  const auto cpu_soft = static_cast<rlim_t>(std::ceil(cpu));
+  struct rlimit cpu_limit{cpu_soft, cpu_soft + 1};
+  ::setrlimit(RLIMIT_CPU, &cpu_limit);
   set_limit(RLIMIT_AS, static_cast<rlim_t>(l.memory_mb) << 20);
   set_limit(RLIMIT_FSIZE, static_cast<rlim_t>(l.file_mb) << 20);
   set_limit(RLIMIT_STACK, static_cast<rlim_t>(l.stack_mb) << 20);
@@ -147,6 +171,13 @@ void set_limit(int resource, rlim_t value) {
     int e = errno;
     (void)!::write(5, &e, sizeof e);
     ::_exit(127);
+  }
+  // without bubblewrap the filter is loaded here, last, with no_new_privs already set
+  if (filter) {
+    if (int e = load_seccomp_program(*filter); e != 0) {
+      (void)!::write(5, &e, sizeof e);
+      ::_exit(127);
+    }
   }
   ::execve(argv[0], argv, envp);
   int e = errno;
@@ -178,14 +209,17 @@ SlotLock::~SlotLock() {
 std::string SandboxPolicy::describe() const {
   std::string s = use_bwrap ? "bubblewrap (no network, read-only system, private /tmp) + rlimits"
                             : "rlimits only (bubblewrap unavailable)";
+  if (seccomp) s += " + seccomp";
   s += uid >= 0 ? ", uid " + std::to_string(uid) : ", the grader's own uid";
-  return s + "; " + cpu.describe();
+  return s + "; " + cpu.describe() + "; " + cgroups.describe();
 }
 
 SandboxPolicy detect_sandbox(int slot, int base_uid) {
   SandboxPolicy p;
-  if (::geteuid() == 0) p.uid = base_uid + 2 * slot;
+  if (::geteuid() == 0) p.uid = base_uid + 3 * slot;
   p.cpu = detect_cpu_accounting();
+  p.cgroups = detect_limit_controllers();
+  p.seccomp = seccomp_available();
   for (const char* candidate : {"/usr/bin/bwrap", "/bin/bwrap"}) {
     if (::access(candidate, X_OK) == 0) {
       p.bwrap = candidate;
@@ -218,6 +252,7 @@ Child& Child::operator=(Child&& o) noexcept {
     reaped_ = o.reaped_;
     bwrap_ = o.bwrap_;
     status_ = o.status_;
+    limits_ = std::move(o.limits_);
   }
   return *this;
 }
@@ -231,6 +266,7 @@ Child::~Child() {
   close_fd(response_fd_);
   close_fd(log_fd_);
   pid_ = -1;
+  limits_.reset();
 }
 
 void Child::close_request() { close_fd(request_fd_); }
@@ -251,6 +287,12 @@ ExitStatus Child::wait() {
   status_.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
                   static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
   status_.max_rss_kb = ru.ru_maxrss;
+  if (limits_ && limits_->has_memory()) {
+    // bubblewrap's own rusage does not include the sandbox (its init is never reaped by it)
+    status_.max_rss_kb = limits_->peak_kb();
+    status_.memory_cgroup = true;
+    status_.killed_for_memory = limits_->killed_for_memory();
+  }
   if (WIFSIGNALED(st)) {
     status_.signal = WTERMSIG(st);
   } else {
@@ -274,6 +316,15 @@ bool Child::exits_within(double seconds) {
   int k = ::poll(&p, 1, static_cast<int>(seconds * 1000));
   ::close(fd);
   return k > 0;
+}
+
+// fork() from one thread at a time: two threads of the grader start sandboxes at once (a build
+// beside the reference, a test beside the others), and OpenBLAS's fork handler deadlocks when two
+// forks run it together
+static pid_t fork_alone() {
+  static std::mutex forking;
+  std::lock_guard<std::mutex> lock(forking);
+  return ::fork();
 }
 
 Child spawn(const SandboxPolicy& policy, const SandboxConfig& config) {
@@ -301,12 +352,26 @@ Child spawn(const SandboxPolicy& policy, const SandboxConfig& config) {
     // a large answer then crosses in a few hundred KiB at a time, not 64 KiB
     ::fcntl(resp[0], F_SETPIPE_SZ, 1 << 20);
   }
-  pid_t pid = ::fork();
+  std::unique_ptr<LimitGroup> limits;
+  if (!policy.cgroups.memory.empty() || !policy.cgroups.pids.empty() ||
+      !policy.cgroups.cpu.empty()) {
+    // the memory cap holds the processes and the private /tmp (a tmpfs of kTmpBytes); the task
+    // cap counts bubblewrap and the sandbox's init besides the limit
+    limits = std::make_unique<LimitGroup>(policy.cgroups,
+                                          config.limits.memory_mb + (kTmpBytes >> 20),
+                                          config.limits.max_procs + 2, config.cores);
+  }
+  // the system call filter: a memfd that bubblewrap reads, else the program the child loads
+  const std::string* filter = policy.seccomp && !policy.use_bwrap ? &seccomp_program() : nullptr;
+  int filter_fd = policy.seccomp && policy.use_bwrap ? seccomp_memfd() : -1;
+  pid_t pid = fork_alone();
   if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
   if (pid == 0) {
     exec_child(policy, config, argv.data(), envp.data(), workdir.c_str(), log[1], req[0], resp[1],
-               err[1], config.cgroup_join_fd);
+               err[1], config.cgroup_join_fd, limits ? limits->join_fds().data() : nullptr,
+               limits ? limits->join_fds().size() : 0, filter_fd, filter);
   }
+  close_fd(filter_fd);
   ::close(log[1]);
   ::close(err[1]);
   if (config.protocol_pipes) {
@@ -314,6 +379,7 @@ Child spawn(const SandboxPolicy& policy, const SandboxConfig& config) {
     ::close(resp[1]);
   }
   Child child;
+  child.limits_ = std::move(limits);
   child.pid_ = pid;
   child.bwrap_ = policy.use_bwrap;
   child.log_fd_ = log[0];
@@ -463,7 +529,7 @@ void sweep(const SandboxPolicy& policy) {
   for (int round = 0; round < 2000; ++round) {
     if (processes_of(policy.uid).empty()) return;
     // a process of that uid may signal every other one of it: kill(-1) from inside the uid
-    pid_t pid = ::fork();
+    pid_t pid = fork_alone();
     if (pid == 0) {
       if (::setresgid(policy.uid, policy.uid, policy.uid) == 0 &&
           ::setresuid(policy.uid, policy.uid, policy.uid) == 0) {

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +41,7 @@ struct SandboxConfig {
   bool protocol_pipes = false;    // fd 3 (requests in: a unix socket, which can pass a memfd)
                                   // and fd 4 (answers out: a pipe)
   int cgroup_join_fd = -1;        // cgroup.procs of the cgroup to start in (CpuMeter::join_fd)
+  double cores = 1;               // CPU share of the whole sandbox where a cpu cgroup is in force
 };
 
 // How processes are isolated on this machine, decided once per grader.
@@ -47,7 +49,9 @@ struct SandboxPolicy {
   bool use_bwrap = false;
   std::string bwrap;   // path of the bwrap binary
   int uid = -1;        // run as this uid/gid (only when the grader is root); -1 keeps ours
+  bool seccomp = false;  // load the system call filter of seccomp.hpp before the command
   CpuAccounting cpu;   // how a runner's CPU time is measured
+  LimitControllers cgroups;  // where memory, task count and CPU share are capped by a cgroup
   std::string describe() const;  // one line for reports: what isolation is in force
 };
 
@@ -69,16 +73,20 @@ class SlotLock {
   int slot_;
 };
 
-// bwrap if it starts a trivial sandbox here (else rlimits only); as root, uid = base_uid + 2 slot,
-// so that concurrent jobs never share a process count (the next uid is the reference runner's).
+// bwrap if it starts a trivial sandbox here (else rlimits only); as root, uid = base_uid + 3 slot,
+// so that concurrent jobs never share a process count (the next uid is the reference runner's,
+// the one after it the student runner of a test run beside the others).
 SandboxPolicy detect_sandbox(int slot = 0, int base_uid = 61000);
 
 struct ExitStatus {
   bool exited = false;  // normal exit with `code`
   int code = 0;
   int signal = 0;       // the signal that ended it, when !exited
-  double cpu_s = 0;     // user + system
-  long max_rss_kb = 0;
+  double cpu_s = 0;     // user + system (of the outer process only; RunnerSession knows better)
+  long max_rss_kb = 0;  // the sandbox's peak memory where a memory cgroup measures it, else the
+                        // outer process's peak RSS
+  bool memory_cgroup = false;  // max_rss_kb comes from the memory cgroup
+  bool killed_for_memory = false;  // the kernel ended a process of it at the memory cgroup's cap
 };
 
 // A started sandboxed process and the grader's ends of its pipes.
@@ -107,6 +115,7 @@ class Child {
   bool reaped_ = false;
   bool bwrap_ = false;
   ExitStatus status_;
+  std::unique_ptr<LimitGroup> limits_;  // removed once the child has been reaped
 };
 
 // Starts argv in the sandbox. Throws std::runtime_error if it cannot start at all.

@@ -18,8 +18,9 @@ namespace pg::grader {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-// no answer of any case is near this; a runner announcing more is lying or broken
-constexpr std::uint64_t kMaxAnswer = std::uint64_t{1} << 31;
+// the largest answer of any case is about 20 MB (the kNN distances of a timed test); a runner
+// announcing more than this is lying or broken, and the grader never holds more of it
+constexpr std::uint64_t kMaxAnswer = std::uint64_t{256} << 20;
 
 }  // namespace
 
@@ -93,6 +94,8 @@ Exchange RunnerSession::fail(Exchange::Status s, std::string detail) {
   // so that a segmentation fault is reported as such and not as our SIGKILL
   if (s != Exchange::Status::died || !child_.exits_within(2.0)) child_.kill();
   e.exit = child_.wait();
+  // the CPU time of the whole sandbox (bubblewrap's own rusage does not include it)
+  e.exit.cpu_s = std::max(e.exit.cpu_s, cpu_->seconds());
   alive_ = false;
   // whatever it printed before dying is still worth showing
   bool over = false;

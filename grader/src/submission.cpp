@@ -1,15 +1,20 @@
 // Copying a submission's files out of a folder or a zip: no links, no device files, no "..", no
 // absolute paths, bounded entry count and size. Not unpacking the whole archive: only the named
-// files are ever written.
+// files are ever written, and only their bytes: the copies get mode 0644 whatever the originals
+// had, so that the sandbox's uid can read them.
 #include "submission.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <map>
 #include <memory>
 
@@ -24,32 +29,81 @@ std::string lower(std::string s) {
   return s;
 }
 
+// Closes a descriptor when it goes out of scope.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// `bytes` into a new file readable by every user (0644 whatever the umask): the compiler reads
+// it under the sandbox's uid.
 void write_file(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out) throw SubmissionError("cannot write " + path.string());
+  Fd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
+  bool ok = out.get() >= 0 && ::fchmod(out.get(), 0644) == 0;
+  for (std::size_t done = 0; ok && done < bytes.size();) {
+    const ssize_t n = ::write(out.get(), bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<std::size_t>(n);
+  }
+  if (!ok) throw SubmissionError("cannot write " + path.string() + ": " + std::strerror(errno));
+}
+
+// The bytes of the named file `dir/name`, which must be a regular file with no other name (a
+// symlink or a hard link could make the grader read a file the student cannot). The checks and
+// the read go through one descriptor, so the file cannot be swapped in between.
+std::string read_named_file(const fs::path& dir, const std::string& name,
+                            const SubmissionLimits& limits) {
+  const fs::path src = dir / name;
+  const std::string not_regular =
+      src.string() + " is not a regular file (links and folders are not accepted)";
+  struct stat st {};
+  if (::lstat(src.c_str(), &st) != 0) {
+    throw SubmissionError("the submission has no " + name + " (looked for " + src.string() +
+                          "); hand in the file the assignment names, at the top of the folder");
+  }
+  if (!S_ISREG(st.st_mode)) throw SubmissionError(not_regular);
+  // O_NOFOLLOW: not through a symlink put in its place since; O_NONBLOCK: nor stuck on a fifo
+  Fd in(::open(src.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  if (in.get() < 0 || ::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    throw SubmissionError(not_regular);
+  }
+  if (st.st_nlink > 1) {
+    throw SubmissionError(src.string() + " is a hard link (one file with " +
+                          std::to_string(st.st_nlink) +
+                          " names); links are not accepted: replace it with a plain copy (cp " +
+                          name + " " + name + ".copy && mv " + name + ".copy " + name + ")");
+  }
+  const std::string too_large =
+      src.string() + " is larger than " + std::to_string(limits.max_file_bytes >> 10) + " KiB";
+  if (st.st_size > limits.max_file_bytes) throw SubmissionError(too_large);
+  std::string bytes;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(in.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw SubmissionError("cannot read " + src.string() + ": " + std::strerror(errno));
+    if (n == 0) break;
+    if (static_cast<long>(bytes.size()) + n > limits.max_file_bytes) {
+      throw SubmissionError(too_large);
+    }
+    bytes.append(buf, static_cast<std::size_t>(n));
+  }
+  return bytes;
 }
 
 void from_folder(const fs::path& dir, const std::vector<std::string>& files, const fs::path& dest,
                  const SubmissionLimits& limits) {
-  for (const auto& name : files) {
-    fs::path src = dir / name;
-    std::error_code ec;
-    auto st = fs::symlink_status(src, ec);
-    if (ec || !fs::exists(st)) {
-      throw SubmissionError("the submission has no " + name + " (looked for " + src.string() +
-                            "); hand in the file the assignment names, at the top of the folder");
-    }
-    if (!fs::is_regular_file(st)) {
-      throw SubmissionError(src.string() + " is not a regular file (links and folders are not "
-                            "accepted)");
-    }
-    if (static_cast<long>(fs::file_size(src)) > limits.max_file_bytes) {
-      throw SubmissionError(src.string() + " is larger than " +
-                            std::to_string(limits.max_file_bytes >> 10) + " KiB");
-    }
-    fs::copy_file(src, dest / name, fs::copy_options::overwrite_existing);
-  }
+  for (const auto& name : files) write_file(dest / name, read_named_file(dir, name, limits));
 }
 
 void from_zip(const fs::path& zip, const std::vector<std::string>& files, const fs::path& dest,
@@ -131,6 +185,11 @@ void collect_submission(const std::string& submission, const std::vector<std::st
                         const std::string& dest, const SubmissionLimits& limits) {
   fs::path src(submission);
   std::error_code ec;
+  // the sandbox's uid must reach the copies, whatever the grader's umask made of `dest`
+  fs::permissions(dest,
+                  fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                      fs::perms::others_read | fs::perms::others_exec,
+                  ec);
   if (fs::is_directory(src, ec)) {
     from_folder(src, files, dest, limits);
   } else if (fs::is_regular_file(src, ec) && lower(src.extension().string()) == ".zip") {

@@ -21,8 +21,11 @@ struct SubmissionLimits {
 };
 
 // Copies each of `files` from `submission` (a folder, or a .zip) into `dest`. In a folder the
-// file must be at the top; in a zip it may also sit in one folder (as "knn/knn.cpp") if only one
-// entry has that name. Other files are ignored. Throws SubmissionError saying what is wrong.
+// file must be at the top, a regular file with one name (not a symlink, not a hard link); in a
+// zip it may also sit in one folder (as "knn/knn.cpp") if only one entry has that name. Other
+// files are ignored. Only the bytes are copied: the copies get mode 0644 and `dest` 0755, whatever
+// the originals' modes and the umask, so that the sandbox's uid can read them. Throws
+// SubmissionError saying what is wrong.
 void collect_submission(const std::string& submission, const std::vector<std::string>& files,
                         const std::string& dest, const SubmissionLimits& limits = {});
 

@@ -3,18 +3,21 @@
 # loops running beside the grader, and prints one table row per timed test and submission: the
 # ratios seen (student CPU time / reference CPU time), how often the test failed, the reference's
 # CPU time per run, and the share of a run's CPU spent loading its inputs.
-# Usage: timing_under_load.sh [BUILD_DIR] [--runs N] [--busy K]
+# Usage: timing_under_load.sh [BUILD_DIR] [--runs N] [--busy K] [--assignment A]
 #   --runs N   gradings per submission (default 10)
 #   --busy K   start K busy loops (`while :; do :; done`) for the duration (default 0)
+#   --assignment A   only the submissions of assignment A (knn or linear)
 set -euo pipefail
 build=build
 runs=10
 busy=0
+only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --busy) busy=$2; shift 2 ;;
-    --help|-h) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --assignment) only=$2; shift 2 ;;
+    --help|-h) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) build=$1; shift ;;
   esac
 done
@@ -53,6 +56,7 @@ submissions=(
 start=$(date +%s)
 for index in "${!submissions[@]}"; do
   read -r assignment submission <<< "${submissions[$index]}"
+  if [ -n "$only" ] && [ "$assignment" != "$only" ]; then continue; fi
   mkdir -p "$out/$index"
   case "$submission" in
     reference/*) echo "reference ($assignment)" ;;

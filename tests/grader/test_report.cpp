@@ -170,7 +170,8 @@ TEST(gradescope_report, escapes_what_a_submission_printed) {
   GradeReport r = three_tests();
   r.tests[1].output = "\"}\xff\n";
   const std::string out = write(Format::gradescope, r);
-  EXPECT_THAT(out, HasSubstr(R"(Your code printed:\n\"}\ufffd\n")"));
+  // JSON-escaped, and the invalid byte written out as text a student can read
+  EXPECT_THAT(out, HasSubstr(R"(Your code printed:\n\"}\\xff\n")"));
 }
 
 TEST(json_report, includes_the_hidden_tests_count_and_points) {

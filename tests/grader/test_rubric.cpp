@@ -398,6 +398,40 @@ TEST(rubric_loader, rejects_a_bad_indentation_with_its_line) {
               StartsWith("rubric.yaml:4:"));
 }
 
+// yaml-cpp words a tab in the indentation in several ways ("end of map not found", "illegal map
+// value", "illegal tab when looking for indentation"); the message names the tab
+TEST(rubric_loader, rejects_a_tab_in_the_indentation_saying_so) {
+  EXPECT_EQ(error_of(kHead + kFirstTest +
+                     "    limits:\n"
+                     "\t\twall_s: 3\n"),
+            "rubric.yaml:10:1: not valid YAML: tabs are not allowed in the indentation; indent "
+            "with spaces");
+  EXPECT_EQ(error_of(kHead + "  - name: first\n"
+                             "\tcase: knn.distances_two_loops\n"
+                             "    points: 4\n"),
+            "rubric.yaml:7:1: not valid YAML: tabs are not allowed in the indentation; indent "
+            "with spaces");
+  EXPECT_EQ(error_of(kHead + kFirstTest +
+                     "    limits:\n"
+                     "    \twall_s: 3\n"),
+            "rubric.yaml:10:5: not valid YAML: tabs are not allowed in the indentation; indent "
+            "with spaces");
+  EXPECT_EQ(error_of(kHead + "  -\tname: first\n"
+                             "    case: knn.distances_two_loops\n"
+                             "    points: 4\n"),
+            "rubric.yaml:6:4: not valid YAML: tabs are not allowed in the indentation; indent "
+            "with spaces");
+}
+
+TEST(rubric_loader, accepts_a_tab_between_a_key_and_its_value) {
+  EXPECT_EQ(parse(kHead + "  - name: first\n"
+                          "    case: knn.distances_two_loops\n"
+                          "    points:\t4\n")
+                .tests[0]
+                .points,
+            4);
+}
+
 TEST(rubric_loader, rejects_an_empty_test_list) {
   EXPECT_EQ(error_of("assignment: knn\n"
                      "submission: {files: [knn.cpp]}\n"

@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -62,6 +63,7 @@ struct ZipEntry {
   std::string path;
   std::string data;  // a file's contents, or a link's target
   Kind kind = file;
+  unsigned perm = 0644;  // a file's permission bits
 };
 
 // a zip archive holding `entries`, in order, exactly as named (libarchive does not clean paths
@@ -75,7 +77,7 @@ void write_zip(const fs::path& zip, const std::vector<ZipEntry>& entries) {
     archive_entry_set_pathname(entry, e.path.c_str());
     if (e.kind == ZipEntry::file) {
       archive_entry_set_filetype(entry, AE_IFREG);
-      archive_entry_set_perm(entry, 0644);
+      archive_entry_set_perm(entry, e.perm);
       archive_entry_set_size(entry, static_cast<la_int64_t>(e.data.size()));
     } else if (e.kind == ZipEntry::folder) {
       archive_entry_set_filetype(entry, AE_IFDIR);
@@ -95,6 +97,13 @@ void write_zip(const fs::path& zip, const std::vector<ZipEntry>& entries) {
   }
   ASSERT_EQ(archive_write_close(a), ARCHIVE_OK);
   archive_write_free(a);
+}
+
+// the permission bits of `path`
+unsigned mode_of(const fs::path& path) {
+  struct stat st {};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st.st_mode & 07777;
 }
 
 // the message of the SubmissionError f throws, "" (and a failure) if it throws none
@@ -173,6 +182,53 @@ TEST(submission_folder, rejects_a_folder_in_place_of_the_file) {
                 " is not a regular file (links and folders are not accepted)");
 }
 
+// As root the compiler reads the copies under a uid of its own, through their modes alone.
+TEST(submission_folder, copies_a_file_only_its_owner_can_read_readable_by_all) {
+  TempDir dir;
+  write_text(dir / "sub/knn.cpp", kSource);
+  ASSERT_EQ(::chmod((dir / "sub/knn.cpp").c_str(), 0600), 0);
+  ASSERT_EQ(::chmod(dir.out().c_str(), 0700), 0);
+  collect_submission(dir.sub(), kFiles, dir.out());
+  EXPECT_EQ(read_text(dir / "out/knn.cpp"), kSource);
+  EXPECT_EQ(mode_of(dir / "out/knn.cpp"), 0644u);
+  EXPECT_EQ(mode_of(dir.out()), 0755u);
+}
+
+TEST(submission_folder, copies_only_the_bytes_whatever_the_mode_and_the_umask) {
+  TempDir dir;
+  write_text(dir / "sub/knn.cpp", kSource);
+  ASSERT_EQ(::chmod((dir / "sub/knn.cpp").c_str(), 04755), 0);
+  const mode_t before = ::umask(077);
+  collect_submission(dir.sub(), kFiles, dir.out());
+  ::umask(before);
+  EXPECT_EQ(read_text(dir / "out/knn.cpp"), kSource);
+  EXPECT_EQ(mode_of(dir / "out/knn.cpp"), 0644u);
+}
+
+TEST(submission_folder, rejects_a_hard_link_and_says_how_to_make_a_plain_copy) {
+  TempDir dir;
+  write_text(dir / "secret.txt", "not for students");
+  fs::create_hard_link(dir / "secret.txt", dir / "sub/knn.cpp");
+  EXPECT_EQ(error_of([&] { collect_submission(dir.sub(), kFiles, dir.out()); }),
+            (dir / "sub/knn.cpp").string() +
+                " is a hard link (one file with 2 names); links are not accepted: replace it with "
+                "a plain copy (cp knn.cpp knn.cpp.copy && mv knn.cpp.copy knn.cpp)");
+  EXPECT_FALSE(fs::exists(dir / "out/knn.cpp"));
+  // the plain copy it asks for is taken
+  fs::copy_file(dir / "sub/knn.cpp", dir / "sub/knn.cpp.copy");
+  fs::rename(dir / "sub/knn.cpp.copy", dir / "sub/knn.cpp");
+  collect_submission(dir.sub(), kFiles, dir.out());
+  EXPECT_EQ(read_text(dir / "out/knn.cpp"), "not for students");
+}
+
+TEST(submission_folder, rejects_a_fifo_without_waiting_for_a_writer) {
+  TempDir dir;
+  ASSERT_EQ(::mkfifo((dir / "sub/knn.cpp").c_str(), 0644), 0);
+  EXPECT_EQ(error_of([&] { collect_submission(dir.sub(), kFiles, dir.out()); }),
+            (dir / "sub/knn.cpp").string() +
+                " is not a regular file (links and folders are not accepted)");
+}
+
 TEST(submission_folder, rejects_a_file_over_max_file_bytes) {
   TempDir dir;
   write_text(dir / "sub/knn.cpp", std::string(2049, 'x'));
@@ -192,6 +248,18 @@ TEST(submission_zip, takes_the_file_at_the_top) {
   collect_submission((dir / "alice.zip").string(), kFiles, dir.out());
   EXPECT_EQ(read_text(dir / "out/knn.cpp"), kSource);
   EXPECT_FALSE(fs::exists(dir / "out/README.md"));
+}
+
+TEST(submission_zip, writes_entries_of_any_mode_readable_by_all) {
+  TempDir dir;
+  const fs::path zip = dir / "alice.zip";
+  write_zip(zip, {{"knn.cpp", kSource, ZipEntry::file, 0000}});
+  const mode_t before = ::umask(077);
+  collect_submission(zip.string(), kFiles, dir.out());
+  ::umask(before);
+  EXPECT_EQ(read_text(dir / "out/knn.cpp"), kSource);
+  EXPECT_EQ(mode_of(dir / "out/knn.cpp"), 0644u);
+  EXPECT_EQ(mode_of(dir.out()), 0755u);
 }
 
 TEST(submission_zip, takes_the_file_inside_one_folder) {
