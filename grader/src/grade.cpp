@@ -342,7 +342,7 @@ bool verdict_from_answer(const wire::Message& reply, const CaseDef& def, TestRes
                               std::holds_alternative<double>(reply.fields.at("limit_kb"))
                           ? reply.fields.real("limit_kb")
                           : 0;
-    r.message = "your " + def.function + " overflowed the stack" +
+    r.message = "stack overflow: your " + def.function + " overflowed the stack" +
                 (kb > 0 ? " (" + num(kb / 1024) + " MiB)" : std::string()) +
                 " and crashed with SIGSEGV: a recursion that never ends or goes too deep, or a "
                 "very large array declared inside a function (use a std::vector or an Eigen "

@@ -68,7 +68,8 @@ void expect_exhaustion_verdicts(const GradeReport& r) {
 
   const TestResult& deep = test_named(r, "no loops");
   EXPECT_EQ(deep.verdict, Verdict::crashed) << deep.message;
-  EXPECT_THAT(deep.message, AllOf(HasSubstr("your compute_distances_no_loops overflowed the stack"),
+  EXPECT_THAT(deep.message, AllOf(HasSubstr("stack overflow: your compute_distances_no_loops "
+                                            "overflowed the stack"),
                                   HasSubstr("recursion"), Not(HasSubstr("out-of-range"))));
 
   const TestResult& forks = test_named(r, "l1");
