@@ -2,8 +2,12 @@
 // Not the file parsing (idx.cpp, cifar10.cpp): a folder counts as found once its files exist.
 #include "datasets/locate.hpp"
 
+#include <cstdio>
 #include <cstdlib>
+#include <mutex>
+#include <set>
 #include <stdexcept>
+#include <utility>
 
 #include "common/errors.hpp"
 
@@ -80,8 +84,8 @@ std::string how_to_get(std::string_view name) {
   return "Set PIXELGRAD_DATA to the folder holding the data.";
 }
 
-fs::path find_data_dir(std::string_view name, const fs::path& repo_root,
-                       const fs::path& system_dir) {
+DataDir locate_data_dir(std::string_view name, const fs::path& repo_root,
+                        const fs::path& system_dir) {
   dataset_files(name);  // rejects an unknown name before looking anywhere
   std::vector<std::string> subfolders = {std::string(name)};
   if (name == "cifar-10") {
@@ -91,24 +95,49 @@ fs::path find_data_dir(std::string_view name, const fs::path& repo_root,
 
   // candidates in search order, with the variable's own folder first
   std::vector<fs::path> candidates;
-  std::string report;
+  std::string report, env_report;
+  std::size_t from_env = 0;  // how many candidates come from the variable
   const char* env = std::getenv("PIXELGRAD_DATA");
   if (env != nullptr && *env != '\0') {
     candidates.push_back(env);
     for (const auto& sub : subfolders) candidates.push_back(fs::path(env) / sub);
+    from_env = candidates.size();
   } else {
     report += "\n  $PIXELGRAD_DATA: not set";
   }
   for (const auto& sub : subfolders) candidates.push_back(repo_root / "datasets" / "data" / sub);
   for (const auto& sub : subfolders) candidates.push_back(system_dir / sub);
 
-  for (const auto& dir : candidates) {
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const fs::path& dir = candidates[i];
     std::string missing = what_is_missing(dir, name);
-    if (missing.empty()) return dir;
+    if (missing.empty()) {
+      DataDir found{dir, ""};
+      if (from_env > 0 && i >= from_env) {
+        found.warning = "warning: PIXELGRAD_DATA=" + std::string(env) + " holds no " +
+                        std::string(name) + " (" + env_report + "); using " + dir.string() +
+                        " instead";
+      }
+      return found;
+    }
     report += "\n  " + dir.string() + ": " + missing;
+    if (i < from_env)
+      env_report += (env_report.empty() ? "" : "; ") + dir.string() + ": " + missing;
   }
   throw pg::DatasetError("dataset " + std::string(name) + " not found. Looked in:" + report + "\n" +
                          how_to_get(name));
+}
+
+fs::path find_data_dir(std::string_view name, const fs::path& repo_root,
+                       const fs::path& system_dir) {
+  DataDir found = locate_data_dir(name, repo_root, system_dir);
+  if (!found.warning.empty()) {
+    static std::mutex mutex;
+    static std::set<std::string> said;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (said.insert(found.warning).second) std::fprintf(stderr, "%s\n", found.warning.c_str());
+  }
+  return std::move(found.dir);
 }
 
 fs::path find_data_file(const fs::path& dir, std::string_view base) {

@@ -24,6 +24,14 @@ std::vector<std::string> dataset_files(std::string_view name);
 // How to get a dataset, one or two sentences for the end of an error message.
 std::string how_to_get(std::string_view name);
 
+// Where locate_data_dir found a dataset, and why it passed over $PIXELGRAD_DATA if it did.
+struct DataDir {
+  std::filesystem::path dir;
+  std::string warning;  // "" unless PIXELGRAD_DATA is set but none of its folders held the files
+                        // and another place was used; then e.g. "warning: PIXELGRAD_DATA=/x holds
+                        // no fashion-mnist (/x: missing ...; ...); using /usr/share/... instead"
+};
+
 // The folder holding dataset `name`: the first candidate that has every file, in this order:
 //   $PIXELGRAD_DATA itself, $PIXELGRAD_DATA/<name>, <repo_root>/datasets/data/<name>,
 //   <system_dir>/<name>; cifar-10 also accepts the tarball's cifar-10-batches-bin/ folder, inside
@@ -31,8 +39,15 @@ std::string how_to_get(std::string_view name);
 // Inputs:  name        "fashion-mnist", "mnist" or "cifar-10"
 //          repo_root   the repository root (parameters exist so tests can point elsewhere)
 //          system_dir  the Debian dataset root
-// Returns: the folder.
+// Returns: the folder, and a warning when $PIXELGRAD_DATA was set but passed over.
 // Throws:  pg::DatasetError listing every place looked, what each lacked, and how to get the data.
+DataDir locate_data_dir(std::string_view name,
+                        const std::filesystem::path& repo_root = default_repo_root(),
+                        const std::filesystem::path& system_dir = kSystemDataDir);
+
+// locate_data_dir's folder; its warning, if any, is printed to stderr (once per process for each
+// dataset and value of PIXELGRAD_DATA), so a mistyped or empty PIXELGRAD_DATA is never silently
+// replaced by another copy of the data.
 std::filesystem::path find_data_dir(std::string_view name,
                                     const std::filesystem::path& repo_root = default_repo_root(),
                                     const std::filesystem::path& system_dir = kSystemDataDir);

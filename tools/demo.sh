@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: grade the sample submissions (the reference, the untouched skeleton, one partly right)
 # and print their reports, grade a backprop submission whose ReLU is wrong (the report points from
-# the failing net tests to the failing layer), then run the kNN and MLP demos on the reference.
+# the failing net tests to the failing layer), then run the kNN, linear and MLP demos on the
+# reference; their pictures land in out/.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
@@ -34,6 +35,17 @@ echo "==========================================================================
 
 echo
 echo "================================================================================"
+echo "the linear demo (reference): SVM and softmax on Fashion-MNIST, their weight templates"
+echo "================================================================================"
+"$build/assignments/linear/linear_demo_reference" --output out/linear
+
+echo
+echo "================================================================================"
 echo "the MLP demo (reference): 784-128-64-10 with Adam on Fashion-MNIST, 5 epochs"
 echo "================================================================================"
 "$build/assignments/backprop/mlp_demo_reference" --output out/backprop
+
+echo
+echo "the pictures: out/knn/knn_cross_validation.png, out/linear/linear_templates_svm.png,"
+echo "out/linear/linear_templates_softmax.png, out/linear/linear_loss_curves.png,"
+echo "out/backprop/mlp_loss.png and out/backprop/mlp_accuracy.png"

@@ -1,7 +1,8 @@
-// Pixels, PNG input and output through libpng's simplified API, and the matrix-to-image helpers.
-// Not the plots (plot.cpp) and not the font table (font.hpp).
+// Pixels, PNG input and output through libpng's simplified API, the matrix-to-image helpers, and
+// text, titles and colour bars drawn with cairo. Not the plots (plot.cpp).
 #include "common/image.hpp"
 
+#include <cairo.h>
 #include <png.h>
 
 #include <algorithm>
@@ -10,10 +11,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <numbers>
 #include <stdexcept>
 
 #include "common/errors.hpp"
-#include "common/font.hpp"
 
 namespace pg {
 
@@ -248,6 +249,10 @@ Image from_grayscale(const Mat& values, double lo, double hi, int scale) {
 }
 
 Rgb colormap(double t, Colormap map) {
+  if (map == Colormap::gray) {
+    auto level = to_byte(255.0 * (std::isnan(t) ? 0.0 : std::clamp(t, 0.0, 1.0)));
+    return {level, level, level};
+  }
   const auto& samples = map == Colormap::viridis ? kViridis : kInferno;
   t = std::isnan(t) ? 0.0 : std::clamp(t, 0.0, 1.0);
   // linear between the two samples around t
@@ -285,13 +290,140 @@ Image overlay_heatmap(const Image& base, const Mat& heat, double alpha, Colormap
   return out;
 }
 
+namespace {
+
+// cairo's toy text API over fontconfig: "sans-serif" is DejaVu Sans on Debian
+void set_font(cairo_t* cr, double size, bool bold) {
+  cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+                         bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size(cr, size);
+}
+
+// f(cr) on a scratch 1 x 1 surface, for measuring text
+template <class F>
+auto measure(F f) {
+  cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+  cairo_t* cr = cairo_create(surface);
+  auto result = f(cr);
+  cairo_destroy(cr);
+  cairo_surface_destroy(surface);
+  return result;
+}
+
+double ascent_of(double size, bool bold) {
+  return measure([&](cairo_t* cr) {
+    set_font(cr, size, bold);
+    cairo_font_extents_t fe;
+    cairo_font_extents(cr, &fe);
+    return fe.ascent;
+  });
+}
+
+// draw(cr) onto the image's pixels inside the rectangle (x, y, w, h), in image coordinates:
+// the rectangle is copied to a cairo surface, drawn on and copied back
+template <class Draw>
+void paint(Image& image, int x, int y, int w, int h, Draw draw) {
+  int x0 = std::max(x, 0), y0 = std::max(y, 0);
+  int x1 = std::min(x + w, image.width), y1 = std::min(y + h, image.height);
+  if (x0 >= x1 || y0 >= y1) return;
+  cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, x1 - x0, y1 - y0);
+  cairo_surface_flush(surface);
+  unsigned char* data = cairo_image_surface_get_data(surface);
+  int stride = cairo_image_surface_get_stride(surface);
+  for (int yy = y0; yy < y1; ++yy) {
+    auto* row = reinterpret_cast<std::uint32_t*>(data + (yy - y0) * stride);
+    for (int xx = x0; xx < x1; ++xx) {
+      Rgb c = image.get(xx, yy);
+      row[xx - x0] = std::uint32_t{c.r} << 16 | std::uint32_t{c.g} << 8 | c.b;
+    }
+  }
+  cairo_surface_mark_dirty(surface);
+  cairo_t* cr = cairo_create(surface);
+  cairo_translate(cr, -x0, -y0);
+  draw(cr);
+  cairo_destroy(cr);
+  cairo_surface_flush(surface);
+  for (int yy = y0; yy < y1; ++yy) {
+    auto* row = reinterpret_cast<const std::uint32_t*>(data + (yy - y0) * stride);
+    for (int xx = x0; xx < x1; ++xx) {
+      std::uint32_t p = row[xx - x0];
+      image.set(xx, yy,
+                {static_cast<std::uint8_t>(p >> 16), static_cast<std::uint8_t>(p >> 8),
+                 static_cast<std::uint8_t>(p)});
+    }
+  }
+  cairo_surface_destroy(surface);
+}
+
+void set_source(cairo_t* cr, Rgb c) {
+  cairo_set_source_rgb(cr, c.r / 255.0, c.g / 255.0, c.b / 255.0);
+}
+
+std::string tick_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", std::abs(v) < 1e-12 ? 0.0 : v);
+  return buf;
+}
+
+}  // namespace
+
+int text_width(std::string_view text, double size, bool bold) {
+  if (text.empty()) return 0;
+  std::string s(text);
+  return measure([&](cairo_t* cr) {
+    set_font(cr, size, bold);
+    cairo_text_extents_t te;
+    cairo_text_extents(cr, s.c_str(), &te);
+    return static_cast<int>(std::ceil(te.x_advance - 1e-9));
+  });
+}
+
+int text_height(double size) {
+  return measure([&](cairo_t* cr) {
+    set_font(cr, size, false);
+    cairo_font_extents_t fe;
+    cairo_font_extents(cr, &fe);
+    return static_cast<int>(std::ceil(fe.ascent + fe.descent - 1e-9));
+  });
+}
+
+void draw_text(Image& image, int x, int y, std::string_view text, Rgb color, double size,
+               bool bold) {
+  if (text.empty()) return;
+  std::string s(text);
+  int w = text_width(text, size, bold), h = text_height(size);
+  double ascent = ascent_of(size, bold);
+  paint(image, x - 4, y - 4, w + 8, h + 8, [&](cairo_t* cr) {
+    set_font(cr, size, bold);
+    set_source(cr, color);
+    cairo_move_to(cr, x, y + ascent);
+    cairo_show_text(cr, s.c_str());
+  });
+}
+
+void draw_text_up(Image& image, int x, int y, std::string_view text, Rgb color, double size,
+                  bool bold) {
+  if (text.empty()) return;
+  std::string s(text);
+  int w = text_width(text, size, bold), h = text_height(size);
+  double ascent = ascent_of(size, bold);
+  paint(image, x - 4, y - 4, h + 8, w + 8, [&](cairo_t* cr) {
+    set_font(cr, size, bold);
+    set_source(cr, color);
+    cairo_translate(cr, x + ascent, y + w);
+    cairo_rotate(cr, -std::numbers::pi / 2);
+    cairo_move_to(cr, 0, 0);
+    cairo_show_text(cr, s.c_str());
+  });
+}
+
 Image tile(const std::vector<Image>& images, int columns, int padding,
-           const std::vector<std::string>& captions, int text_scale) {
+           const std::vector<std::string>& captions, double caption_size) {
   const char* fn = "tile";
   require(!images.empty(), fn, "images is empty");
   require(columns >= 1, fn, "columns must be >= 1, got " + std::to_string(columns));
   require(padding >= 0, fn, "padding must be >= 0, got " + std::to_string(padding));
-  require(text_scale >= 1, fn, "text_scale must be >= 1, got " + std::to_string(text_scale));
+  require(caption_size > 0, fn, "caption_size must be > 0, got " + num(caption_size));
   require(captions.empty() || captions.size() == images.size(), fn,
           "captions has " + std::to_string(captions.size()) + " entries but images has " +
               std::to_string(images.size()) + " (give one caption per image, or none)");
@@ -302,10 +434,10 @@ Image tile(const std::vector<Image>& images, int columns, int padding,
     image_w = std::max(image_w, im.width);
     image_h = std::max(image_h, im.height);
   }
-  for (const auto& c : captions) caption_w = std::max(caption_w, text_width(c, text_scale));
+  for (const auto& c : captions) caption_w = std::max(caption_w, text_width(c, caption_size));
   bool any_caption =
       std::any_of(captions.begin(), captions.end(), [](auto& c) { return !c.empty(); });
-  int caption_h = any_caption ? 2 + text_height(text_scale) : 0;
+  int caption_h = any_caption ? 2 + text_height(caption_size) : 0;
   int cell_w = std::max(image_w, caption_w), cell_h = image_h + caption_h;
   int cols = std::min(columns, n), rows = (n + columns - 1) / columns;
 
@@ -316,9 +448,78 @@ Image tile(const std::vector<Image>& images, int columns, int padding,
     const Image& im = images[i];
     blit(out, im, x + (cell_w - im.width) / 2, y + (image_h - im.height) / 2);
     if (!captions.empty()) {
-      int tx = x + (cell_w - text_width(captions[i], text_scale)) / 2;
-      draw_text(out, tx, y + image_h + 2, captions[i], kBlack, text_scale);
+      int tx = x + (cell_w - text_width(captions[i], caption_size)) / 2;
+      draw_text(out, tx, y + image_h + 2, captions[i], kBlack, caption_size);
     }
+  }
+  return out;
+}
+
+int title_band_height(double size, bool has_subtitle) {
+  return 8 + text_height(size) + (has_subtitle ? 2 + text_height(0.7 * size) : 0) + 8;
+}
+
+Image add_title(const Image& body, const std::string& title, const std::string& subtitle,
+                double size) {
+  const char* fn = "add_title";
+  check_buffer(fn, body);
+  require(!title.empty(), fn, "the title is empty");
+  require(size > 0, fn, "size must be > 0, got " + num(size));
+  double sub_size = 0.7 * size;
+  int title_w = text_width(title, size, true), sub_w = text_width(subtitle, sub_size);
+  int band = title_band_height(size, !subtitle.empty());
+  int width = std::max({body.width, title_w + 16, sub_w + 16});
+  Image out(width, band + body.height);
+  blit(out, body, (width - body.width) / 2, band);
+  draw_text(out, (width - title_w) / 2, 8, title, kBlack, size, true);
+  if (!subtitle.empty()) {
+    draw_text(out, (width - sub_w) / 2, 8 + text_height(size) + 2, subtitle, Rgb{70, 70, 70},
+              sub_size);
+  }
+  return out;
+}
+
+Image add_colorbar(const Image& body, const ColorBar& bar) {
+  const char* fn = "add_colorbar";
+  check_buffer(fn, body);
+  require(body.height >= 48, fn,
+          "the image must be at least 48 pixels tall, got " + std::to_string(body.height));
+  require(bar.lo < bar.hi, fn,
+          "lo must be < hi, got lo = " + num(bar.lo) + ", hi = " + num(bar.hi));
+  constexpr double kFont = 12;
+  constexpr int kTick = 4;
+  std::vector<double> ticks = bar.ticks;
+  if (ticks.empty()) {
+    double mid = bar.lo < 0 && bar.hi > 0 ? 0.0 : 0.5 * (bar.lo + bar.hi);
+    ticks = {bar.lo, mid, bar.hi};
+  }
+  int labels_w = 0;
+  for (double v : ticks) labels_w = std::max(labels_w, text_width(tick_text(v), kFont));
+  int th = text_height(kFont);
+  int x_bar = body.width + kColorBarGap, top = kColorBarInset;
+  int bottom = body.height - 1 - kColorBarInset;
+  int x_labels = x_bar + kColorBarWidth + kTick + 3;
+  int width = x_labels + labels_w + (bar.label.empty() ? 0 : 8 + th) + 8;
+  Image out(width, body.height);
+  blit(out, body, 0, 0);
+  for (int y = top; y <= bottom; ++y) {
+    double t = static_cast<double>(bottom - y) / (bottom - top);
+    fill_rect(out, x_bar, y, kColorBarWidth, 1, colormap(t, bar.map));
+  }
+  const Rgb frame{60, 60, 60};
+  draw_rect(out, x_bar - 1, top - 1, kColorBarWidth + 2, bottom - top + 3, frame);
+  for (double v : ticks) {
+    if (!(v >= bar.lo && v <= bar.hi)) continue;
+    int y =
+        static_cast<int>(std::lround(bottom - (v - bar.lo) / (bar.hi - bar.lo) * (bottom - top)));
+    fill_rect(out, x_bar + kColorBarWidth + 1, y, kTick, 1, frame);
+    int ty = std::clamp(y - th / 2, 0, body.height - th);
+    draw_text(out, x_labels, ty, tick_text(v), Rgb{30, 30, 30}, kFont);
+  }
+  if (!bar.label.empty()) {
+    int lw = text_width(bar.label, kFont);
+    draw_text_up(out, x_labels + labels_w + 8, std::max(0, (body.height - lw) / 2), bar.label,
+                 Rgb{30, 30, 30}, kFont);
   }
   return out;
 }

@@ -1,30 +1,34 @@
-// The line-plot renderer: frame layout (margins, limits, 1-2-5 ticks), then grid, curves, axes,
-// text and legend, painted in that order. Not interactive and not antialiased.
+// The line-plot renderer: the frame layout (margins, limits, 1-2-5 ticks, legend corner) is
+// computed here in pixels; PLplot's "memcairo" device draws grid, curves, axes, text and legend
+// into the image, with world coordinates set up so that one world unit is one pixel.
 #include "common/plot.hpp"
+
+#include <plplot.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <mutex>
 #include <stdexcept>
 
 #include "common/errors.hpp"
-#include "common/font.hpp"
 
 namespace pg {
 
 namespace {
 
 constexpr Rgb kText{30, 30, 30};
+constexpr Rgb kSubtitle{80, 80, 80};
 constexpr Rgb kAxis{60, 60, 60};
 constexpr Rgb kGrid{228, 228, 228};
 constexpr Rgb kLegendBorder{170, 170, 170};
 constexpr int kTick = 5;                // tick mark length in pixels
 constexpr int kMinorTick = 3;           // log-x minor tick length
-constexpr int kLineWidth = 2;           // curve thickness
-constexpr int kMarkerRadius = 3;        // point marker
-constexpr int kCap = 4;                 // half-width of an error-bar cap
+constexpr double kLineWidth = 2;        // curve thickness
 constexpr std::size_t kMaxMarked = 60;  // longer series (loss curves) get no markers
+constexpr double kTitleScale = 1.3;     // title font size / font_size
 
 std::string num(double v) {
   char buf[32];
@@ -104,10 +108,11 @@ std::vector<double> linear_ticks(double lo, double hi, double step) {
   return ticks;
 }
 
-// a tick value with as many decimals as the step needs: step 0.02 -> "0.84", step 5 -> "15"
+// a tick value with as many decimals as the step needs: step 0.02 -> "0.84", step 5 -> "15";
+// with no step (a lone tick), as %g
 std::string tick_label(double v, double step) {
   double a = std::abs(v);
-  if (a != 0 && (a >= 1e6 || a < 1e-4)) return num(v);
+  if (!(step > 0) || (a != 0 && (a >= 1e6 || a < 1e-4))) return num(v);
   int decimals = std::max(0, -static_cast<int>(std::floor(std::log10(step) + 1e-9)));
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
@@ -131,9 +136,9 @@ std::string log_tick_label(double v, bool plain) {
   return buf;
 }
 
-int widest(const std::vector<std::string>& labels, int scale) {
+int widest(const std::vector<std::string>& labels, double size) {
   int w = 0;
-  for (const auto& l : labels) w = std::max(w, text_width(l, scale));
+  for (const auto& l : labels) w = std::max(w, text_width(l, size));
   return w;
 }
 
@@ -155,7 +160,7 @@ int to_pixel(double v) {
 
 // x ticks on a log axis: every stride-th power of ten when the range holds two or more, else the
 // 1-2-5 values in range; also the unlabelled 2..9 minor ticks between powers
-void log_ticks(PlotFrame& f, double lo, double hi, int plot_w, int scale) {
+void log_ticks(PlotFrame& f, double lo, double hi, int plot_w, double size) {
   int kmin = static_cast<int>(std::ceil(lo - 1e-9)), kmax = static_cast<int>(std::floor(hi + 1e-9));
   f.x_ticks.clear();
   f.x_minor_ticks.clear();
@@ -167,7 +172,7 @@ void log_ticks(PlotFrame& f, double lo, double hi, int plot_w, int scale) {
     for (double v : powers) labels.push_back(log_tick_label(v, plain_log_labels(powers)));
     double per_decade = plot_w / (hi - lo);
     int stride = 1;
-    while (stride < decades && stride * per_decade < widest(labels, scale) + 12 * scale) ++stride;
+    while (stride < decades && stride * per_decade < widest(labels, size) + size) ++stride;
     for (int k = kmin; k <= kmax; k += stride) f.x_ticks.push_back(std::pow(10.0, k));
     for (int k = static_cast<int>(std::floor(lo)); stride == 1 && k <= kmax; ++k) {
       for (int m = 2; m <= 9; ++m) {
@@ -209,12 +214,94 @@ Rgb series_color(std::size_t i) {
   return kTab10[i % kTab10.size()];
 }
 
+namespace {
+
+// long series without error bars (loss curves) are drawn as a bare line
+bool has_markers(const Series& se) { return se.x.size() <= kMaxMarked || !se.yerr.empty(); }
+
+// data -> pixel for a series, its dx shift applied
+double series_x(const PlotFrame& f, const Series& se, double x) { return frame_x(f, x) + se.dx; }
+
+// PLplot has no Liang-Barsky of its own for world coordinates this far out: keep every pixel
+// coordinate within +-1e5 (a far-off point's segment keeps its direction inside the plot)
+double tame(double v) { return std::isnan(v) ? v : std::clamp(v, -1e5, 1e5); }
+
+// how many samples of the drawn curves, markers and error bars fall inside `box`
+int ink_in(const PlotFrame& f, const std::vector<Series>& series, const PlotFrame::Box& box) {
+  auto inside = [&](double x, double y) {
+    return x >= box.x - 4 && x < box.x + box.w + 4 && y >= box.y - 4 && y < box.y + box.h + 4;
+  };
+  int n = 0;
+  for (const Series& se : series) {
+    auto finite = [&](std::size_t i) { return std::isfinite(se.x[i]) && std::isfinite(se.y[i]); };
+    for (std::size_t i = 0; i < se.x.size(); ++i) {
+      if (!finite(i)) continue;
+      double x = series_x(f, se, se.x[i]), y = tame(frame_y(f, se.y[i]));
+      n += 4 * inside(x, y);
+      if (i < se.yerr.size() && std::isfinite(se.yerr[i])) {
+        double lo = tame(frame_y(f, se.y[i] - se.yerr[i])),
+               hi = tame(frame_y(f, se.y[i] + se.yerr[i]));
+        for (double t = 0; t <= 1; t += 0.1) n += inside(x, lo + t * (hi - lo));
+      }
+      if (i == 0 || !finite(i - 1)) continue;
+      double x0 = series_x(f, se, se.x[i - 1]), y0 = tame(frame_y(f, se.y[i - 1]));
+      double len = std::hypot(x - x0, y - y0);
+      int steps = std::clamp(static_cast<int>(len / 3), 1, 2000);
+      for (int k = 0; k < steps; ++k) {
+        double t = static_cast<double>(k) / steps;
+        n += inside(x0 + t * (x - x0), y0 + t * (y - y0));
+      }
+    }
+  }
+  return n;
+}
+
+struct LegendLayout {
+  int pad = 0, sample_w = 0, row_h = 0;
+};
+
+LegendLayout legend_layout(double size) {
+  int th = text_height(size);
+  return {static_cast<int>(std::lround(0.5 * size)), static_cast<int>(std::lround(2.2 * size)),
+          th + 2};
+}
+
+// the legend's box in the corner of the plot area its curves cover least (top right first)
+PlotFrame::Box place_legend(const PlotFrame& f, const std::vector<Series>& series) {
+  int label_w = 0, rows = 0;
+  for (const Series& se : series) {
+    if (se.label.empty()) continue;
+    ++rows;
+    label_w = std::max(label_w, text_width(se.label, f.font_size));
+  }
+  if (rows == 0) return {};
+  LegendLayout l = legend_layout(f.font_size);
+  int w = 2 * l.pad + l.sample_w + l.pad + label_w, h = 2 * l.pad + rows * l.row_h - 2;
+  int inset = 10;
+  std::array<PlotFrame::Box, 4> corners{{{f.right - inset - w, f.top + inset, w, h},
+                                         {f.left + inset, f.top + inset, w, h},
+                                         {f.right - inset - w, f.bottom - inset - h, w, h},
+                                         {f.left + inset, f.bottom - inset - h, w, h}}};
+  PlotFrame::Box best = corners[0];
+  int best_ink = ink_in(f, series, best);
+  for (const auto& c : corners) {
+    int ink = ink_in(f, series, c);
+    if (ink < best_ink) best = c, best_ink = ink;
+  }
+  return best;
+}
+
+bool has_heading(const PlotSpec& spec) { return !spec.title.empty() || !spec.subtitle.empty(); }
+
+}  // namespace
+
 PlotFrame plot_frame(const PlotSpec& spec, const std::vector<Series>& series) {
   validate(spec, series);
   PlotFrame f;
   f.log_x = spec.log_x;
-  f.text_scale = spec.width < 480 || spec.height < 300 ? 1 : 2;
-  int s = f.text_scale, th = text_height(s);
+  f.font_size = spec.width < 480 || spec.height < 300 ? 10 : 13;
+  const double size = f.font_size, title_size = kTitleScale * size;
+  const int th = text_height(size);
 
   // data limits over the finite points, error bars included, x in log10 on a log axis
   Range xr, yr;
@@ -246,157 +333,313 @@ PlotFrame plot_frame(const PlotSpec& spec, const std::vector<Series>& series) {
   f.y_lo = yr.lo;
   f.y_hi = yr.hi;
 
-  // vertical margins: title above; tick labels and the x label below
-  f.top = spec.title.empty() ? 16 : 12 + th + 12;
-  int below = kTick + 5 + th + (spec.xlabel.empty() ? 6 : 8 + th + 8);
+  // vertical margins: title and subtitle above; tick labels and the x label below
+  if (has_heading(spec)) {
+    f.title.y = 8;
+    f.title.w = std::max(text_width(spec.title, title_size, true), text_width(spec.subtitle, size));
+    f.title.h = (spec.title.empty() ? 0 : text_height(title_size)) +
+                (spec.subtitle.empty() ? 0 : (spec.title.empty() ? 0 : 3) + th);
+  }
+  f.top = has_heading(spec) ? f.title.y + f.title.h + 12 : 14;
+  int below = kTick + 4 + th + (spec.xlabel.empty() ? 6 : 6 + th + 8);
   f.bottom = spec.height - 1 - below;
   int plot_h = f.bottom - f.top;
 
-  // y ticks about 50 pixels apart
-  double y_step = nice_step(f.y_hi - f.y_lo, std::max(2, plot_h / 50));
-  f.y_ticks = linear_ticks(f.y_lo, f.y_hi, y_step);
+  // y ticks about 50 pixels apart, at least two
+  double y_step = 0;
+  for (int target = std::max(2, plot_h / 50); target <= 64; target *= 2) {
+    y_step = nice_step(f.y_hi - f.y_lo, target);
+    f.y_ticks = linear_ticks(f.y_lo, f.y_hi, y_step);
+    if (f.y_ticks.size() >= 2) break;
+  }
   std::vector<std::string> y_labels;
   for (double v : f.y_ticks) y_labels.push_back(tick_label(v, y_step));
 
   // horizontal margins: y label and tick labels on the left, room for half an x label on the right
-  f.left = 10 + (spec.ylabel.empty() ? 0 : th + 10) + widest(y_labels, s) + 5 + kTick;
-  f.right = spec.width - 1 - (12 + 6 * s);
+  f.left = 10 + (spec.ylabel.empty() ? 0 : th + 10) + widest(y_labels, size) + 5 + kTick;
+  f.right = spec.width - 1 - static_cast<int>(std::lround(12 + 1.5 * size));
   int plot_w = f.right - f.left;
   require(plot_w >= 40 && plot_h >= 40, "render_plot",
           "the labels leave no room for the plot in " + std::to_string(spec.width) + " x " +
               std::to_string(spec.height) + " pixels");
+  if (has_heading(spec)) {
+    f.title.x =
+        std::clamp((f.left + f.right - f.title.w) / 2, 2, std::max(2, spec.width - f.title.w - 2));
+  }
 
   if (spec.log_x) {
-    log_ticks(f, xr.lo, xr.hi, plot_w, s);
+    log_ticks(f, xr.lo, xr.hi, plot_w, size);
   } else {
-    // about 90 pixels apart, fewer while neighbouring labels would come closer than 12 * s
+    // about 90 pixels apart, fewer while neighbouring labels would come closer than a font size
     for (int target = std::max(2, plot_w / 90);; --target) {
       double step = nice_step(f.x_hi - f.x_lo, target);
       f.x_ticks = linear_ticks(f.x_lo, f.x_hi, step);
       std::vector<std::string> labels;
       for (double v : f.x_ticks) labels.push_back(tick_label(v, step));
       double gap = step / (f.x_hi - f.x_lo) * plot_w;
-      if (target <= 2 || gap >= widest(labels, s) + 12 * s) break;
+      if (target <= 2 || gap >= widest(labels, size) + size) break;
     }
   }
+  f.legend = place_legend(f, series);
   return f;
 }
 
 namespace {
 
-// Liang-Barsky: clips the segment to the rectangle; false when nothing is left
-bool clip_segment(double& x0, double& y0, double& x1, double& y1, double left, double top,
-                  double right, double bottom) {
-  double t0 = 0, t1 = 1, dx = x1 - x0, dy = y1 - y0;
-  const double p[4] = {-dx, dx, -dy, dy};
-  const double q[4] = {x0 - left, right - x0, y0 - top, bottom - y0};
-  for (int i = 0; i < 4; ++i) {
-    if (p[i] == 0) {
-      if (q[i] < 0) return false;
-      continue;
-    }
-    double t = q[i] / p[i];
-    if (p[i] < 0)
-      t0 = std::max(t0, t);
-    else
-      t1 = std::min(t1, t);
+// PLplot and the font libraries below it write warnings straight to the file descriptors 1 and
+// 2; while this is alive they go to a scratch file instead, which text() reads
+class QuietStdio {
+ public:
+  QuietStdio() {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    sink_ = std::tmpfile();
+    if (sink_ == nullptr) return;
+    saved_out_ = ::dup(1);
+    saved_err_ = ::dup(2);
+    ::dup2(::fileno(sink_), 1);
+    ::dup2(::fileno(sink_), 2);
   }
-  if (t0 > t1) return false;
-  double ax = x0 + t0 * dx, ay = y0 + t0 * dy;
-  x1 = x0 + t1 * dx;
-  y1 = y0 + t1 * dy;
-  x0 = ax;
-  y0 = ay;
-  return true;
+  ~QuietStdio() {
+    if (sink_ == nullptr) return;
+    std::fflush(stdout);
+    std::fflush(stderr);
+    ::dup2(saved_out_, 1);
+    ::dup2(saved_err_, 2);
+    ::close(saved_out_);
+    ::close(saved_err_);
+    std::fclose(sink_);
+  }
+  QuietStdio(const QuietStdio&) = delete;
+  QuietStdio& operator=(const QuietStdio&) = delete;
+
+  std::string text() {
+    if (sink_ == nullptr) return "";
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::string out;
+    std::rewind(sink_);
+    char buf[512];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, sink_)) > 0) out.append(buf, n);
+    return out;
+  }
+
+ private:
+  std::FILE* sink_ = nullptr;
+  int saved_out_ = -1, saved_err_ = -1;
+};
+
+// PLplot's error paths print and call exit(): check the device before asking for it
+bool has_memcairo() {
+  static const bool found = [] {
+    QuietStdio quiet;
+    std::array<const char*, 128> menus{}, names{};
+    int n = static_cast<int>(names.size());
+    const char** menu = menus.data();
+    const char** name = names.data();
+    plgDevs(&menu, &name, &n);
+    for (int i = 0; i < n; ++i) {
+      if (names[i] != nullptr && std::string(names[i]) == "memcairo") return true;
+    }
+    return false;
+  }();
+  return found;
 }
 
-// a segment in pixel coordinates, clipped to a little beyond the plot area (margins are
-// painted over afterwards)
-void plot_segment(Image& img, const PlotFrame& f, double x0, double y0, double x1, double y1, Rgb c,
-                  int thickness) {
-  if (!clip_segment(x0, y0, x1, y1, f.left - 8, f.top - 8, f.right + 8, f.bottom + 8)) return;
-  draw_line(img, to_pixel(x0), to_pixel(y0), to_pixel(x1), to_pixel(y1), c, thickness);
+std::mutex plplot_mutex;  // PLplot's current stream is global
+
+// one PLplot stream drawing on `image` through the memcairo device; the pixels are copied back
+// when the stream ends
+class Stream {
+ public:
+  explicit Stream(Image& image) {
+    plgstrm(&previous_);
+    plmkstrm(&id_);
+    plsdev("memcairo");
+    plsmem(image.width, image.height, image.rgb.data());
+    plinit();
+    pladv(1);
+  }
+  ~Stream() {
+    plend1();
+    plsstrm(previous_);
+  }
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
+ private:
+  PLINT previous_ = 0, id_ = 0;
+};
+
+// cmap0 slots
+enum Slot : PLINT {
+  kBackground = 0,
+  kTextSlot,
+  kSubtitleSlot,
+  kAxisSlot,
+  kGridSlot,
+  kBorderSlot,
+  kSeriesSlot
+};
+
+void use(PLINT slot, Rgb c) {
+  plscol0(slot, c.r, c.g, c.b);
+  plcol0(slot);
 }
 
-// long series without error bars (loss curves) are drawn as a bare line
-bool has_markers(const Series& se) { return se.x.size() <= kMaxMarked || !se.yerr.empty(); }
+// PLplot's text size is a character height in mm; its cairo driver turns that into a pango font
+// of chrht * 72 / 25.4 points, which pango renders at 96 dpi
+void font(double pixels, bool bold = false) {
+  plschr(pixels * 25.4 / 96.0, 1.0);
+  plsfont(PL_FCI_SANS, PL_FCI_UPRIGHT, bold ? PL_FCI_BOLD : PL_FCI_MEDIUM);
+}
 
-void draw_series(Image& img, const PlotFrame& f, const Series& se, Rgb c) {
-  bool markers = has_markers(se);
+// '#' starts a PLplot text escape: write it twice
+std::string escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    out += c;
+    if (c == '#') out += '#';
+  }
+  return out;
+}
+
+// text with its reference point at pixel (x, y), vertically centred there; just = 0 left,
+// 0.5 centre, 1 right; up = reading upwards
+void text_at(double x, double y, double just, const std::string& text, bool up = false) {
+  plptex(x, -y, up ? 0.0 : 1.0, up ? 1.0 : 0.0, just, escaped(text).c_str());
+}
+
+void line(double x0, double y0, double x1, double y1) { pljoin(x0, -y0, x1, -y1); }
+
+void disc(double x, double y, double r) { plarc(x, -y, r, r, 0.0, 360.0, 0.0, 1); }
+
+// world coordinates = pixels (y negated) in the viewport spanning pixel columns x0..x1 and rows
+// y0..y1 of a w x h page; PLplot clips to it
+void pixel_viewport(int w, int h, double x0, double y0, double x1, double y1) {
+  plvpor((x0 + 0.5) / w, (x1 + 0.5) / w, 1.0 - (y1 + 0.5) / h, 1.0 - (y0 + 0.5) / h);
+  plwind(x0, x1, -y1, -y0);
+}
+
+void draw_series(const PlotFrame& f, const Series& se, Rgb c) {
+  use(kSeriesSlot, c);
   auto finite = [&](std::size_t i) { return std::isfinite(se.x[i]) && std::isfinite(se.y[i]); };
   // error bars with caps
+  plwidth(1.0);
   for (std::size_t i = 0; i < se.yerr.size(); ++i) {
     if (!finite(i) || !std::isfinite(se.yerr[i]) || se.yerr[i] == 0) continue;
-    double x = frame_x(f, se.x[i]);
-    double lo = frame_y(f, se.y[i] - se.yerr[i]), hi = frame_y(f, se.y[i] + se.yerr[i]);
-    plot_segment(img, f, x, lo, x, hi, c, 1);
-    plot_segment(img, f, x - kCap, lo, x + kCap, lo, c, 1);
-    plot_segment(img, f, x - kCap, hi, x + kCap, hi, c, 1);
+    double x = series_x(f, se, se.x[i]);
+    double lo = tame(frame_y(f, se.y[i] - se.yerr[i])), hi = tame(frame_y(f, se.y[i] + se.yerr[i]));
+    line(x, lo, x, hi);
+    line(x - kPlotErrorCap, lo, x + kPlotErrorCap, lo);
+    line(x - kPlotErrorCap, hi, x + kPlotErrorCap, hi);
   }
   // the polyline, broken at non-finite points
-  for (std::size_t i = 1; i < se.x.size(); ++i) {
-    if (!finite(i - 1) || !finite(i)) continue;
-    plot_segment(img, f, frame_x(f, se.x[i - 1]), frame_y(f, se.y[i - 1]), frame_x(f, se.x[i]),
-                 frame_y(f, se.y[i]), c, kLineWidth);
+  plwidth(kLineWidth);
+  std::vector<PLFLT> xs, ys;
+  auto flush = [&] {
+    if (xs.size() >= 2) plline(static_cast<PLINT>(xs.size()), xs.data(), ys.data());
+    xs.clear();
+    ys.clear();
+  };
+  for (std::size_t i = 0; i < se.x.size(); ++i) {
+    if (!finite(i)) {
+      flush();
+      continue;
+    }
+    xs.push_back(tame(series_x(f, se, se.x[i])));
+    ys.push_back(-tame(frame_y(f, se.y[i])));
   }
+  flush();
+  // markers; a lone point shows even without them
+  if (!has_markers(se) && se.x.size() != 1) return;
   for (std::size_t i = 0; i < se.x.size(); ++i) {
     if (!finite(i)) continue;
-    int x = f.px(se.x[i]), y = f.py(se.y[i]);
+    double x = series_x(f, se, se.x[i]), y = frame_y(f, se.y[i]);
     if (x < f.left || x > f.right || y < f.top || y > f.bottom) continue;
-    if (markers) fill_circle(img, x, y, kMarkerRadius, c);
-    // a lone point still shows without markers
-    else if (se.x.size() == 1)
-      fill_circle(img, x, y, kMarkerRadius, c);
+    disc(x, y, kPlotMarkerRadius);
   }
 }
 
-// pixels already drawn (not background or grid) inside a rectangle
-int ink_in(const Image& img, int x, int y, int w, int h) {
-  int n = 0;
-  for (int yy = std::max(y, 0); yy < std::min(y + h, img.height); ++yy) {
-    for (int xx = std::max(x, 0); xx < std::min(x + w, img.width); ++xx) {
-      Rgb p = img.get(xx, yy);
-      n += p != kWhite && p != kGrid;
-    }
-  }
-  return n;
-}
-
-// the legend in the corner of the plot area that covers the fewest drawn pixels
-void draw_legend(Image& img, const PlotFrame& f, const std::vector<Series>& series) {
-  int s = f.text_scale, th = text_height(s), cap = 7 * s;
-  std::vector<std::size_t> shown;
-  int label_w = 0;
+void draw_legend(const PlotFrame& f, const std::vector<Series>& series) {
+  const PlotFrame::Box& b = f.legend;
+  if (b.w == 0) return;
+  LegendLayout l = legend_layout(f.font_size);
+  PLFLT xs[5] = {static_cast<PLFLT>(b.x), static_cast<PLFLT>(b.x + b.w - 1),
+                 static_cast<PLFLT>(b.x + b.w - 1), static_cast<PLFLT>(b.x),
+                 static_cast<PLFLT>(b.x)};
+  PLFLT ys[5] = {static_cast<PLFLT>(-b.y), static_cast<PLFLT>(-b.y),
+                 static_cast<PLFLT>(-(b.y + b.h - 1)), static_cast<PLFLT>(-(b.y + b.h - 1)),
+                 static_cast<PLFLT>(-b.y)};
+  use(kBackground, kWhite);
+  plfill(4, xs, ys);
+  use(kBorderSlot, kLegendBorder);
+  plwidth(1.0);
+  plline(5, xs, ys);
+  font(f.font_size);
+  int row = 0;
   for (std::size_t i = 0; i < series.size(); ++i) {
-    if (series[i].label.empty()) continue;
-    shown.push_back(i);
-    label_w = std::max(label_w, text_width(series[i].label, s));
+    const Series& se = series[i];
+    if (se.label.empty()) continue;
+    double mid = b.y + l.pad + row * l.row_h + (l.row_h - 2) / 2.0;
+    use(kSeriesSlot, series_color(i));
+    plwidth(kLineWidth);
+    line(b.x + l.pad, mid, b.x + l.pad + l.sample_w, mid);
+    if (has_markers(se)) disc(b.x + l.pad + l.sample_w / 2.0, mid, kPlotMarkerRadius);
+    use(kTextSlot, kText);
+    text_at(b.x + 2 * l.pad + l.sample_w, mid, 0.0, se.label);
+    ++row;
   }
-  if (shown.empty()) return;
-  int pad = 4 + 3 * s, sample_w = 12 * s + 8, row_h = th + 2 * s;
-  int w = 2 * pad + sample_w + 3 * s + label_w;
-  int h = 2 * pad + static_cast<int>(shown.size()) * row_h - (row_h - cap);
-  int inset = 10;
-  std::array<std::array<int, 2>, 4> corners{{{f.right - inset - w, f.top + inset},
-                                             {f.left + inset, f.top + inset},
-                                             {f.right - inset - w, f.bottom - inset - h},
-                                             {f.left + inset, f.bottom - inset - h}}};
-  auto best = corners[0];
-  int best_ink = ink_in(img, best[0], best[1], w, h);
-  for (const auto& c : corners) {
-    int ink = ink_in(img, c[0], c[1], w, h);
-    if (ink < best_ink) best = c, best_ink = ink;
+}
+
+void draw_frame(const PlotSpec& spec, const PlotFrame& f) {
+  const double size = f.font_size;
+  const int th = text_height(size);
+  // the axes box and the ticks, outside it
+  use(kAxisSlot, kAxis);
+  plwidth(1.0);
+  line(f.left, f.top, f.right, f.top);
+  line(f.right, f.top, f.right, f.bottom);
+  line(f.right, f.bottom, f.left, f.bottom);
+  line(f.left, f.bottom, f.left, f.top);
+  for (double v : f.y_ticks) line(f.left - kTick, f.py(v), f.left, f.py(v));
+  for (double v : f.x_ticks) line(f.px(v), f.bottom, f.px(v), f.bottom + kTick);
+  for (double v : f.x_minor_ticks) line(f.px(v), f.bottom, f.px(v), f.bottom + kMinorTick);
+
+  use(kTextSlot, kText);
+  font(size);
+  double y_step = f.y_ticks.size() > 1 ? f.y_ticks[1] - f.y_ticks[0] : 0.0;
+  for (double v : f.y_ticks) text_at(f.left - kTick - 4, f.py(v), 1.0, tick_label(v, y_step));
+  double x_step = f.x_ticks.size() > 1 ? f.x_ticks[1] - f.x_ticks[0] : 0.0;
+  bool plain = plain_log_labels(f.x_ticks);
+  const double label_row = f.bottom + kTick + 4 + th / 2.0;
+  for (double v : f.x_ticks) {
+    std::string label = f.log_x ? log_tick_label(v, plain) : tick_label(v, x_step);
+    double half = text_width(label, size) / 2.0;
+    double x = std::clamp<double>(f.px(v), 2 + half, spec.width - 2 - half);
+    text_at(x, label_row, 0.5, label);
   }
-  int x = best[0], y = best[1];
-  fill_rect(img, x, y, w, h, kWhite);
-  draw_rect(img, x, y, w, h, kLegendBorder);
-  for (std::size_t r = 0; r < shown.size(); ++r) {
-    const Series& se = series[shown[r]];
-    Rgb c = series_color(shown[r]);
-    int top = y + pad + static_cast<int>(r) * row_h, mid = top + cap / 2;
-    draw_line(img, x + pad, mid, x + pad + sample_w, mid, c, kLineWidth);
-    if (has_markers(se)) fill_circle(img, x + pad + sample_w / 2, mid, kMarkerRadius, c);
-    draw_text(img, x + pad + sample_w + 3 * s, top, se.label, kText, s);
+  if (!spec.xlabel.empty()) {
+    text_at((f.left + f.right) / 2.0, label_row + th / 2.0 + 6 + th / 2.0, 0.5, spec.xlabel);
+  }
+  if (!spec.ylabel.empty()) {
+    double half = text_width(spec.ylabel, size) / 2.0;
+    double y = std::clamp((f.top + f.bottom) / 2.0, 2 + half, spec.height - 2 - half);
+    text_at(10 + th / 2.0, y, 0.5, spec.ylabel, true);
+  }
+  // title and subtitle, centred in their box
+  double centre = f.title.x + f.title.w / 2.0, y = f.title.y;
+  if (!spec.title.empty()) {
+    double tsize = kTitleScale * size;
+    font(tsize, true);
+    text_at(centre, y + text_height(tsize) / 2.0, 0.5, spec.title);
+    y += text_height(tsize) + 3;
+  }
+  if (!spec.subtitle.empty()) {
+    use(kSubtitleSlot, kSubtitle);
+    font(size);
+    text_at(centre, y + th / 2.0, 0.5, spec.subtitle);
   }
 }
 
@@ -404,59 +647,32 @@ void draw_legend(Image& img, const PlotFrame& f, const std::vector<Series>& seri
 
 Image render_plot(const PlotSpec& spec, const std::vector<Series>& series) {
   PlotFrame f = plot_frame(spec, series);
-  int s = f.text_scale, th = text_height(s), cap = 7 * s;
   Image img(spec.width, spec.height);
+  std::lock_guard<std::mutex> lock(plplot_mutex);
+  if (!has_memcairo()) {
+    throw std::runtime_error(
+        "render_plot: PLplot's cairo driver (device memcairo) is not installed: apt-get install "
+        "plplot-driver-cairo");
+  }
+  {
+    QuietStdio quiet;
+    Stream stream(img);
+    plscmap0n(16);
+    plscol0(kBackground, 255, 255, 255);
 
-  for (double v : f.x_ticks) fill_rect(img, f.px(v), f.top, 1, f.bottom - f.top, kGrid);
-  for (double v : f.y_ticks) fill_rect(img, f.left, f.py(v), f.right - f.left, 1, kGrid);
-  for (std::size_t i = 0; i < series.size(); ++i) draw_series(img, f, series[i], series_color(i));
+    // inside the axes box, clipped to it: grid, then the curves
+    pixel_viewport(spec.width, spec.height, f.left, f.top, f.right, f.bottom);
+    use(kGridSlot, kGrid);
+    plwidth(1.0);
+    for (double v : f.x_ticks) line(f.px(v), f.top, f.px(v), f.bottom);
+    for (double v : f.y_ticks) line(f.left, f.py(v), f.right, f.py(v));
+    for (std::size_t i = 0; i < series.size(); ++i) draw_series(f, series[i], series_color(i));
 
-  // clip: paint the margins over anything that spilled out of the plot area
-  fill_rect(img, 0, 0, spec.width, f.top, kWhite);
-  fill_rect(img, 0, f.bottom + 1, spec.width, spec.height, kWhite);
-  fill_rect(img, 0, 0, f.left, spec.height, kWhite);
-  fill_rect(img, f.right + 1, 0, spec.width, spec.height, kWhite);
-  draw_rect(img, f.left, f.top, f.right - f.left + 1, f.bottom - f.top + 1, kAxis);
-
-  // y ticks: labels right-aligned, vertically centred on the tick
-  double y_step = f.y_ticks.size() > 1 ? f.y_ticks[1] - f.y_ticks[0] : 1.0;
-  for (double v : f.y_ticks) {
-    int y = f.py(v);
-    fill_rect(img, f.left - kTick, y, kTick, 1, kAxis);
-    std::string label = tick_label(v, y_step);
-    draw_text(img, f.left - kTick - 5 - text_width(label, s), y - cap / 2, label, kText, s);
+    // the whole page: axes, text, legend
+    pixel_viewport(spec.width, spec.height, 0, 0, spec.width - 1, spec.height - 1);
+    draw_frame(spec, f);
+    draw_legend(f, series);
   }
-  // x ticks: labels centred under the tick, kept inside the image
-  double x_step = f.x_ticks.size() > 1 ? f.x_ticks[1] - f.x_ticks[0] : 1.0;
-  bool plain = plain_log_labels(f.x_ticks);
-  for (double v : f.x_ticks) {
-    int x = f.px(v);
-    fill_rect(img, x, f.bottom + 1, 1, kTick, kAxis);
-    std::string label = f.log_x ? log_tick_label(v, plain) : tick_label(v, x_step);
-    int w = text_width(label, s);
-    draw_text(img, std::clamp(x - w / 2, 2, spec.width - w - 2), f.bottom + kTick + 5, label, kText,
-              s);
-  }
-  for (double v : f.x_minor_ticks) fill_rect(img, f.px(v), f.bottom + 1, 1, kMinorTick, kAxis);
-
-  // title (doubled one pixel to the right for weight), x label, y label reading upwards
-  if (!spec.title.empty()) {
-    int w = text_width(spec.title, s) + 1;
-    int x = std::clamp((f.left + f.right - w) / 2, 2, std::max(2, spec.width - w - 2));
-    draw_text(img, x, 12, spec.title, kText, s);
-    draw_text(img, x + 1, 12, spec.title, kText, s);
-  }
-  if (!spec.xlabel.empty()) {
-    int w = text_width(spec.xlabel, s);
-    int x = std::clamp((f.left + f.right - w) / 2, 2, std::max(2, spec.width - w - 2));
-    draw_text(img, x, f.bottom + kTick + 5 + th + 8, spec.xlabel, kText, s);
-  }
-  if (!spec.ylabel.empty()) {
-    int h = text_width(spec.ylabel, s);
-    int y = std::clamp((f.top + f.bottom - h) / 2, 2, std::max(2, spec.height - h - 2));
-    draw_text_up(img, 10, y, spec.ylabel, kText, s);
-  }
-  draw_legend(img, f, series);
   return img;
 }
 

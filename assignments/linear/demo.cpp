@@ -3,9 +3,12 @@
 // curves and draws the learned weight templates. Built twice: linear_demo runs your linear.cpp,
 // linear_demo_reference the reference. Not graded: the grader never runs this file.
 //
-//   linear_demo [--train N] [--val N] [--test N] [--iters N] [--output DIR]
-#include <cstdint>
+//   linear_demo [--train N] [--val N] [--test N] [--iters N] [--output DIR]   (linear_demo --help)
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
@@ -40,26 +43,29 @@ const std::vector<double> kRegs = {1e-3, 1e-2, 1e-1};
 // the loss plot's y range: the SVM starts near 9 (C - 1), which would flatten every other point
 constexpr double kLossPlotTop = 3.0;
 
-Options parse(int argc, char** argv) {
-  Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-      return argv[++i];
-    };
-    if (a == "--train") o.train = std::stol(value());
-    else if (a == "--val") o.val = std::stol(value());
-    else if (a == "--test") o.test = std::stol(value());
-    else if (a == "--iters") o.iters = std::stoi(value());
-    else if (a == "--output") o.output = value();
-    else throw std::invalid_argument("unknown option " + a +
-                                     " (use --train N --val N --test N --iters N --output DIR)");
-  }
-  if (o.train < 1 || o.val < 1 || o.test < 1 || o.iters < 1) {
-    throw std::invalid_argument("--train, --val, --test and --iters must each be at least 1");
-  }
-  return o;
+void add_options(CLI::App& app, Options& o) {
+  app.description(
+      "The linear-classifier demo: searches learning rate x regularization for the SVM and the "
+      "softmax classifier on Fashion-MNIST, prints the validation tables and test accuracies, and "
+      "writes OUTPUT/linear_loss_curves.png and the learned weight templates "
+      "OUTPUT/linear_templates_svm.png and OUTPUT/linear_templates_softmax.png.");
+  app.add_option("--train", o.train, "training images")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--val", o.val, "validation images (taken from the training set)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--test", o.test, "test images")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--iters", o.iters, "training iterations per (learning rate, reg) pair")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--output", o.output, "folder for the PNGs (created if missing)")
+      ->capture_default_str();
+  app.footer(
+      "Environment: PIXELGRAD_DATA, a folder holding Fashion-MNIST's four IDX files (else "
+      "datasets/data/ or Debian's dataset-fashion-mnist).");
 }
 
 double seconds_since(Clock::time_point start) {
@@ -119,23 +125,43 @@ linear::SearchRow search(linear::LossKind kind, const Splits& s, int iters) {
   return result.rows[result.best];
 }
 
-// Column c of W without the bias row, as an (H, W) image, scaled to its own min..max.
-Image weight_template(const Mat& W, Eigen::Index c, int height, int width, int upscale) {
+// Column c of W without the bias row, as an (H, W) matrix.
+Mat weight_template(const Mat& W, Eigen::Index c, int height, int width) {
   Mat t(height, width);
   for (int r = 0; r < height; ++r) {
     for (int k = 0; k < width; ++k) t(r, k) = W(r * width + k, c);
   }
-  double lo = t.minCoeff(), hi = t.maxCoeff();
-  if (!(lo < hi)) hi = lo + 1.0;
-  return from_grayscale(t, lo, hi, upscale);
+  return t;
 }
 
-void write_templates(const std::filesystem::path& path, const Mat& W, const Splits& s) {
+// Every class's template on one gray scale, -m (black) .. 0 (mid-gray) .. +m (white), so that the
+// colour bar reads the same for each; m is the 99th percentile of |weight| (the few larger ones
+// are drawn as black or white), which keeps a handful of extreme pixels from graying out the rest.
+void write_templates(const std::filesystem::path& path, const Mat& W, const Splits& s,
+                     linear::LossKind kind, const linear::SearchRow& best, double test_acc) {
+  const Mat pixels = W.topRows(static_cast<Eigen::Index>(s.height) * s.width);
+  std::vector<double> magnitudes(pixels.size());
+  for (Eigen::Index i = 0; i < pixels.size(); ++i) magnitudes[i] = std::abs(pixels.data()[i]);
+  auto at = magnitudes.begin() + static_cast<std::ptrdiff_t>(0.99 * (magnitudes.size() - 1));
+  std::nth_element(magnitudes.begin(), at, magnitudes.end());
+  double m = *at;
+  if (!(m > 0)) m = 1.0;
   std::vector<Image> cells;
   for (Eigen::Index c = 0; c < W.cols(); ++c) {
-    cells.push_back(weight_template(W, c, s.height, s.width, 5));
+    cells.push_back(from_grayscale(weight_template(W, c, s.height, s.width), -m, m, 5));
   }
-  write_png(path, tile(cells, 5, 8, s.class_names, 2));
+  Image grid = tile(cells, 5, 8, s.class_names, 15);
+  ColorBar bar;
+  bar.lo = -m;
+  bar.hi = m;
+  bar.label = "weight";
+  char title[128], subtitle[160];
+  std::snprintf(title, sizeof title, "%s weight templates", name_of(kind));
+  std::snprintf(subtitle, sizeof subtitle,
+                "one column of W per class, 28 x 28, on one scale (1%% of weights beyond it); lr "
+                "%g, reg %g; validation accuracy %.3f, test %.3f",
+                best.learning_rate, best.reg, best.val_accuracy, test_acc);
+  write_png(path, add_title(add_colorbar(grid, bar), title, subtitle));
 }
 
 void run(const Options& o) {
@@ -159,9 +185,10 @@ void run(const Options& o) {
     std::vector<double> history =
         clf.train(s.train.X, s.train.y, best.learning_rate, best.reg, o.iters, kBatch, kSeed);
     double test_acc = accuracy(clf.predict(s.test.X), s.test.y);
-    std::printf("  best lr %.0e, reg %.0e: val accuracy %.4f, test accuracy %.4f "
-                "(retrained and tested in %.1f s)\n",
-                best.learning_rate, best.reg, best.val_accuracy, test_acc, seconds_since(start));
+    std::printf(
+        "  best lr %.0e, reg %.0e: val accuracy %.4f, test accuracy %.4f "
+        "(retrained and tested in %.1f s)\n",
+        best.learning_rate, best.reg, best.val_accuracy, test_acc, seconds_since(start));
     std::printf("  loss: first iteration %.4f, last iteration %.4f\n\n", history.front(),
                 history.back());
 
@@ -178,7 +205,7 @@ void run(const Options& o) {
     const fs::path templates =
         fs::path(o.output) / (std::string("linear_templates_") +
                               (kind == linear::LossKind::svm ? "svm" : "softmax") + ".png");
-    write_templates(templates, clf.W(), s);
+    write_templates(templates, clf.W(), s, kind, best, test_acc);
     std::printf("  wrote %s\n\n", templates.c_str());
   }
 
@@ -197,9 +224,21 @@ void run(const Options& o) {
 
 int main(int argc, char** argv) {
   pg::reuse_freed_memory();
+  Options options;
+  CLI::App app;
+  app.name(std::filesystem::path(argv[0]).filename().string());
+  add_options(app, options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
   try {
     auto start = Clock::now();
-    run(parse(argc, argv));
+    run(options);
     std::printf("total %.1f s\n", seconds_since(start));
   } catch (const pg::NotImplemented& e) {
     std::fprintf(stderr,

@@ -93,8 +93,64 @@ TEST(find_data_dir, skips_a_pixelgrad_data_folder_without_the_files) {
   fs::create_directories(tmp / "env");
   make_idx_folder(tmp / "system" / "fashion-mnist");
   DataEnv env(tmp / "env");
+  ::testing::internal::CaptureStderr();
   EXPECT_EQ(find_data_dir("fashion-mnist", tmp / "repo", tmp / "system"),
             tmp / "system" / "fashion-mnist");
+  ::testing::internal::GetCapturedStderr();
+}
+
+TEST(locate_data_dir, warns_when_pixelgrad_data_holds_no_data_and_another_copy_is_used) {
+  TempDir tmp;
+  fs::create_directories(tmp / "env");  // set, but empty
+  make_idx_folder(tmp / "system" / "fashion-mnist");
+  DataEnv env(tmp / "env");
+  DataDir found = locate_data_dir("fashion-mnist", tmp / "repo", tmp / "system");
+  EXPECT_EQ(found.dir, tmp / "system" / "fashion-mnist");
+  EXPECT_THAT(found.warning,
+              HasSubstr("warning: PIXELGRAD_DATA=" + (tmp / "env").string() +
+                        " holds no fashion-mnist (" + (tmp / "env").string() +
+                        ": missing train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), "
+                        "t10k-images-idx3-ubyte(.gz), t10k-labels-idx1-ubyte(.gz); " +
+                        (tmp / "env" / "fashion-mnist").string() + ": no such folder); using " +
+                        (tmp / "system" / "fashion-mnist").string() + " instead"));
+}
+
+TEST(locate_data_dir, warns_when_pixelgrad_data_names_a_missing_folder) {
+  TempDir tmp;
+  make_idx_folder(tmp / "repo" / "datasets" / "data" / "mnist");
+  DataEnv env(tmp / "typo");
+  DataDir found = locate_data_dir("mnist", tmp / "repo", tmp / "system");
+  EXPECT_EQ(found.dir, tmp / "repo" / "datasets" / "data" / "mnist");
+  EXPECT_THAT(found.warning,
+              HasSubstr("PIXELGRAD_DATA=" + (tmp / "typo").string() + " holds no mnist (" +
+                        (tmp / "typo").string() + ": no such folder; "));
+}
+
+TEST(locate_data_dir, does_not_warn_when_pixelgrad_data_is_used_or_unset) {
+  TempDir tmp;
+  make_idx_folder(tmp / "env");
+  make_idx_folder(tmp / "system" / "fashion-mnist");
+  {
+    DataEnv env(tmp / "env");
+    EXPECT_EQ(locate_data_dir("fashion-mnist", tmp / "repo", tmp / "system").warning, "");
+  }
+  DataEnv env(std::nullopt);
+  DataDir found = locate_data_dir("fashion-mnist", tmp / "repo", tmp / "system");
+  EXPECT_EQ(found.dir, tmp / "system" / "fashion-mnist");
+  EXPECT_EQ(found.warning, "");
+}
+
+TEST(find_data_dir, prints_the_warning_to_stderr_once) {
+  TempDir tmp;
+  fs::create_directories(tmp / "env");
+  make_idx_folder(tmp / "system" / "fashion-mnist");
+  DataEnv env(tmp / "env");
+  ::testing::internal::CaptureStderr();
+  find_data_dir("fashion-mnist", tmp / "repo", tmp / "system");
+  find_data_dir("fashion-mnist", tmp / "repo", tmp / "system");
+  std::string err = ::testing::internal::GetCapturedStderr();
+  std::string want = locate_data_dir("fashion-mnist", tmp / "repo", tmp / "system").warning + "\n";
+  EXPECT_EQ(err, want);
 }
 
 TEST(find_data_dir, finds_the_unpacked_cifar_10_tarball_folder) {
