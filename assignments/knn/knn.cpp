@@ -107,8 +107,11 @@ CrossValidation cross_validate(const Mat& X, const IVec& y, const std::vector<in
   //          (the first N % F folds get one extra row);
   //       2. for each fold f: X_val/y_val = fold f, X_tr/y_tr = the other folds stacked in order;
   //          dists from compute_distances_no_loops (Metric::l2) or compute_distances_l1 (l1);
-  //          for each ks[a]: cv.accuracies(a, f) = fraction of predict_labels(...) == y_val;
-  //       3. cv.best_k = the k with the highest mean accuracy over folds, ties -> smallest k.
+  //          for each ks[a]: count the rows where predict_labels(...) == y_val;
+  //          cv.accuracies(a, f) = that count / the fold's size, and add the count to a
+  //          total for ks[a] (an integer, over all folds);
+  //       3. cv.best_k = the k with the largest total count, ties -> smallest k value. Compare the
+  //          integer counts, not mean accuracies: a mean of doubles depends on the order of the sum.
   throw pg::NotImplemented(__func__);
   return cv;
 }

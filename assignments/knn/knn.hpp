@@ -45,12 +45,15 @@ enum class Metric { l2, l1 };
 struct CrossValidation {
   std::vector<int> ks;  // (K) the k values tried, in the order given
   Mat accuracies;       // (K, F) accuracies(a, f) = accuracy with ks[a] when fold f validates
-  int best_k;           // the k with the highest mean accuracy over folds; ties -> smallest k
+  int best_k;           // the k with the most validation rows predicted right, counted over all
+                        // F folds (an integer); ties -> the smallest k value
 };
 
 // F-fold cross-validation of k on (X, y). The folds are contiguous and split as
 // numpy.array_split does: the first N % F folds hold N / F + 1 rows, the others N / F.
 // For fold f: train on all other folds (in their order), predict fold f, record the accuracy.
+// best_k compares the number of rows right over all folds, never a mean of doubles, whose last bit
+// depends on the order of the sum (with equal folds both rank the k alike).
 // Inputs:  X (N, D), y (N), ks (K) each >= 1, num_folds F >= 2, metric (l2 or l1).
 // Returns: CrossValidation above.
 // Requires: 2 <= F <= N, every k <= the size of the smallest training split; else

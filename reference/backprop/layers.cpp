@@ -140,8 +140,10 @@ SigmoidGrads sigmoid_backward(const Mat& dout, const Mat& cache) {
 LossResult softmax_loss(const Mat& scores, const IVec& y) {
   check_labels("softmax_loss", scores, y);
   LossResult r{0.0, Mat()};
-  // TODO: shift each row by its max; P = exp / row sums; loss = -mean of log P(i, y(i));
-  //       dscores = (P - one_hot(y)) / N.
+  // TODO: shifted = scores minus each row's max (N, C); sums (N) = row sums of exp(shifted);
+  //       loss = mean over i of log(sums(i)) - shifted(i, y(i)) (not -log P(i, y(i)), which is
+  //       log(0) = -inf when P underflows); P = exp(shifted) / sums, row by row;
+  //       dscores = (P - one_hot(y)) / N (N, C).
   // BEGIN SOLUTION
   const auto N = static_cast<double>(scores.rows());
   Mat shifted = scores;

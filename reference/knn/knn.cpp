@@ -141,10 +141,14 @@ CrossValidation cross_validate(const Mat& X, const IVec& y, const std::vector<in
   //          (the first N % F folds get one extra row);
   //       2. for each fold f: X_val/y_val = fold f, X_tr/y_tr = the other folds stacked in order;
   //          dists from compute_distances_no_loops (Metric::l2) or compute_distances_l1 (l1);
-  //          for each ks[a]: cv.accuracies(a, f) = fraction of predict_labels(...) == y_val;
-  //       3. cv.best_k = the k with the highest mean accuracy over folds, ties -> smallest k.
+  //          for each ks[a]: count the rows where predict_labels(...) == y_val;
+  //          cv.accuracies(a, f) = that count / the fold's size, and add the count to a
+  //          total for ks[a] (an integer, over all folds);
+  //       3. cv.best_k = the k with the largest total count, ties -> smallest k value. Compare the
+  //          integer counts, not mean accuracies: a mean of doubles depends on the order of the sum.
   // BEGIN SOLUTION
   std::vector<Eigen::Index> start(num_folds + 1, 0);
+  std::vector<Eigen::Index> correct(ks.size(), 0);  // rows predicted right, per k, over all folds
   for (int f = 0; f < num_folds; ++f) {
     start[f + 1] = start[f] + n / num_folds + (f < n % num_folds ? 1 : 0);
   }
@@ -158,18 +162,18 @@ CrossValidation cross_validate(const Mat& X, const IVec& y, const std::vector<in
                                      : compute_distances_l1(X_tr, X.middleRows(lo, m));
     for (std::size_t a = 0; a < ks.size(); ++a) {
       IVec pred = predict_labels(dists, y_tr, ks[a]);
+      const Eigen::Index right = (pred.array() == y.segment(lo, m).array()).count();
       cv.accuracies(static_cast<Eigen::Index>(a), f) =
-          static_cast<double>((pred.array() == y.segment(lo, m).array()).count()) /
-          static_cast<double>(m);
+          static_cast<double>(right) / static_cast<double>(m);
+      correct[a] += right;
     }
   }
-  Vec mean = cv.accuracies.rowwise().mean();
+  // the most rows right over all folds; counts are exact, so a tie is a tie
   cv.best_k = ks[0];
-  double best = mean(0);
+  Eigen::Index best = correct[0];
   for (std::size_t a = 1; a < ks.size(); ++a) {
-    double acc = mean(static_cast<Eigen::Index>(a));
-    if (acc > best || (acc == best && ks[a] < cv.best_k)) {
-      best = acc;
+    if (correct[a] > best || (correct[a] == best && ks[a] < cv.best_k)) {
+      best = correct[a];
       cv.best_k = ks[a];
     }
   }

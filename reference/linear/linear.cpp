@@ -99,9 +99,10 @@ LossGrad softmax_loss_naive(const Mat& W, const Mat& X, const IVec& y, double re
   const Eigen::Index N = X.rows(), C = W.cols();
   double loss = 0.0;
   Mat dW = Mat::Zero(W.rows(), C);
-  // TODO: for each example i: s = X.row(i) * W; subtract max(s) from every entry (stability);
-  //       p_j = exp(s_j) / sum_k exp(s_k); loss -= log(p_{y(i)});
-  //       for each class j: column j of dW += (p_j - [j == y(i)]) * X.row(i).
+  // TODO: for each example i: s = X.row(i) * W (C values); subtract max(s) from every entry
+  //       (stability); sum = sum_k exp(s_k); loss += log(sum) - s(y(i)) (the shifted correct
+  //       score; not -log(p_{y(i)}), which is log(0) = -inf when p_{y(i)} underflows);
+  //       for each class j: p_j = exp(s_j) / sum, column j of dW += (p_j - [j == y(i)]) * X.row(i).
   //       Then divide by N and add reg * sum(W^2) to the loss and 2 * reg * W to dW.
   // BEGIN SOLUTION
   for (Eigen::Index i = 0; i < N; ++i) {
@@ -129,9 +130,10 @@ LossGrad softmax_loss_vectorized(const Mat& W, const Mat& X, const IVec& y, doub
   double loss = 0.0;
   Mat dW;
   // TODO: without loops over examples or classes (the one-hot matrix Y of y may use one loop):
-  //       scores = X * W, minus each row's maximum; P = exp(scores) / row sums (N, C);
-  //       loss = -sum(Y .* log(P)) / N + reg * sum(W^2)  (log P = scores - log(row sum of exp));
-  //       dW = X^T * (P - Y) / N + 2 * reg * W.
+  //       scores = X * W (N, C), minus each row's maximum; sums (N) = row sums of exp(scores);
+  //       loss = (sum_i log(sums(i)) - sum_i scores(i, y(i))) / N + reg * sum(W^2)
+  //       (the shifted scores; not -log of P, which is log(0) = -inf where P underflows);
+  //       P = exp(scores) / sums, row by row (N, C); dW = X^T * (P - Y) / N + 2 * reg * W.
   // BEGIN SOLUTION
   const Mat Y = one_hot(y, C);
   Mat scores = X * W;

@@ -54,7 +54,9 @@ INSTANTIATE_TEST_SUITE_P(
               {"L2 distances, no loops", "no-loop distances are exactly 0 for a duplicated point",
                "no-loop distances of real-valued copies are 0, not NaN",
                "cross-validation table, L2",
-               "cross-validation, best k on a tie in mean accuracy (ks not sorted)",
+               "cross-validation, best k on a tie in rows right (ks not sorted)",
+               "cross-validation, best k on equal rows right whose mean accuracies differ in the "
+               "last bit",
                "cross-validation on one-pixel rows, with ties in distance",
                "cross-validation with one fold per example",
                "cross-validation on Fashion-MNIST, best k",
@@ -66,12 +68,15 @@ INSTANTIATE_TEST_SUITE_P(
               {"predict labels, k = 5", "predict labels with ties in distance and in votes",
                "predict labels with more than 10 classes",
                "predict labels with distances closer than any epsilon",
-               "cross-validation table, L2", "cross-validation table, L1, uneven folds",
+               "predict labels with duplicate training points", "cross-validation table, L2",
+               "cross-validation table, L1, uneven folds",
+               "cross-validation, best k on equal rows right whose mean accuracies differ in the "
+               "last bit",
                "cross-validation on one-pixel rows, with ties in distance",
                "cross-validation on Fashion-MNIST, best k"}},
         Buggy{"distance_tie_by_sort",
               {"predict labels with ties in distance and in votes",
-               "predict labels with many ties, k = 1",
+               "predict labels with many ties, k = 1", "predict labels with duplicate training points",
                "cross-validation on one-pixel rows, with ties in distance"}},
         Buggy{"folds_remainder_last",
               {"cross-validation table, L2", "cross-validation table, L1, uneven folds"}},
@@ -83,8 +88,11 @@ INSTANTIATE_TEST_SUITE_P(
         Buggy{"vote_ten_classes", {"predict labels with more than 10 classes"}},
         Buggy{"distance_tie_epsilon", {"predict labels with distances closer than any epsilon"}},
         Buggy{"best_k_first_listed",
-              {"cross-validation, best k on a tie in mean accuracy (ks not sorted)"}},
-        Buggy{"folds_rotated", {"cross-validation on one-pixel rows, with ties in distance"}}),
+              {"cross-validation, best k on a tie in rows right (ks not sorted)"}},
+        Buggy{"folds_rotated", {"cross-validation on one-pixel rows, with ties in distance"}},
+        Buggy{"best_k_float_mean",
+              {"cross-validation, best k on equal rows right whose mean accuracies differ in the "
+               "last bit"}}),
     [](const auto& info) { return std::string(info.param.sample); });
 
 TEST(grade_knn, a_partly_right_submission_gets_failed_and_not_implemented_verdicts) {
@@ -95,8 +103,11 @@ TEST(grade_knn, a_partly_right_submission_gets_failed_and_not_implemented_verdic
                                {"L1 distances on Fashion-MNIST images", Verdict::failed},
                                {"cross-validation table, L2", Verdict::not_implemented},
                                {"cross-validation table, L1, uneven folds", Verdict::not_implemented},
-                               {"cross-validation, best k on a tie in mean accuracy "
+                               {"cross-validation, best k on a tie in rows right "
                                 "(ks not sorted)",
+                                Verdict::not_implemented},
+                               {"cross-validation, best k on equal rows right whose mean "
+                                "accuracies differ in the last bit",
                                 Verdict::not_implemented},
                                {"cross-validation on one-pixel rows, with ties in distance",
                                 Verdict::not_implemented},

@@ -112,6 +112,11 @@ Bundle predict_inputs(const Args& a, std::uint64_t seed, DataSource&) {
     std::uniform_real_distribution<double> u(0.0, 10.0);
     for (Eigen::Index i = 0; i < dists.size(); ++i) dists.data()[i] = u(rng);
   }
+  // the last `dup` training points repeat the first ones: the same distance to every test row,
+  // each copy with its own label, so that only the index decides which copy is nearer
+  const long dup = arg_int(a, "duplicates");
+  require_arg(dup >= 0 && 2 * dup <= n, "duplicates must be between 0 and num_train / 2");
+  for (long j = 0; j < dup; ++j) dists.col(n - 1 - j) = dists.col(j);
   IVec y(n);
   std::uniform_int_distribution<int> label(0, static_cast<int>(classes) - 1);
   for (long i = 0; i < n; ++i) y(i) = label(rng);
@@ -176,6 +181,7 @@ void add_knn_cases(CaseCatalog& c) {
              {"k", {std::int64_t{3}, "neighbours that vote"}},
              {"ties", {false, "distances from {0,1,2,3}: ties in distance and in votes"}},
              {"near_ties", {false, "distances from {0,1,2,3} plus less than 1e-12: no exact ties"}},
+             {"duplicates", {std::int64_t{0}, "training points repeated at the end, own labels"}},
          },
          predict_inputs};
   predict.ties = mistakes::knn_vote_ties;

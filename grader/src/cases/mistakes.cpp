@@ -257,15 +257,28 @@ std::string cross_validate(const Bundle& in, const std::string& output, const Bu
       if (ks(i) == mine && a < 0) a = i;
       if (ks(i) == want && b < 0) b = i;
     }
-    if (b < 0 || acc->rows() != ks.size()) return "";
+    if (b < 0 || acc->rows() != ks.size() || !in.has("X") || !in.has("num_folds")) return "";
     if (a < 0) return "your best_k is not one of the k values tried";
-    const Vec mean = acc->rowwise().mean();
-    if (mean(a) == mean(b)) {
-      return "your best_k has the same mean accuracy as the expected one: on a tie the smallest "
-             "k wins";
+    // the rows each k got right over all folds, back from the accuracies and the fold sizes
+    const long n = static_cast<long>(in.mat("X").rows());
+    const long folds = static_cast<long>(in.integer("num_folds"));
+    if (folds < 1 || acc->cols() != folds) return "";
+    auto right = [&](Eigen::Index row) {
+      long total = 0;
+      for (long f = 0; f < folds; ++f) {
+        const long size = n / folds + (f < n % folds ? 1 : 0);
+        total += std::lround((*acc)(row, f) * static_cast<double>(size));
+      }
+      return total;
+    };
+    if (right(a) == right(b)) {
+      return "your best_k gets as many validation rows right over all folds (" +
+             std::to_string(right(b)) +
+             ") as the expected one: on a tie the smallest k wins. Compare the integer counts, "
+             "not mean accuracies, whose last bit depends on the order of the sum";
     }
-    return "your best_k is not the k with the highest mean accuracy over the folds (the mean of "
-           "a row of accuracies)";
+    return "your best_k is not the k with the most validation rows predicted right over all "
+           "folds (an accuracy times its fold's size, summed over the row)";
   }
   return "";
 }

@@ -149,6 +149,25 @@ TEST(knn_cross_validate, breaks_a_tie_in_mean_accuracy_toward_the_smallest_k) {
   EXPECT_TRUE((cv.accuracies.array() == 1.0).all());
 }
 
+TEST(knn_cross_validate, breaks_a_tie_in_rows_right_even_where_the_mean_accuracies_differ) {
+  // seed 327: k = 1 and k = 3 both get 29 of 48 rows right (folds of 12), yet their mean
+  // accuracies differ in the last bit, in every order of the sum, and k = 3's is the larger:
+  // a best k taken from the means of doubles would be 3
+  Mat X = gaussian(48, 2, 327);
+  IVec y = pg::testing::labels(48, 2, 328);
+  CrossValidation cv = cross_validate(X, y, {1, 3, 5, 7, 9}, 4, Metric::l2);
+  const auto right = [&](Eigen::Index a) { return (cv.accuracies.row(a) * 12.0).array().round().sum(); };
+  ASSERT_EQ(right(0), 29);
+  ASSERT_EQ(right(1), 29);
+  for (Eigen::Index a = 2; a < 5; ++a) ASSERT_LT(right(a), 29);
+  const double left_to_right[2] = {
+      ((cv.accuracies(0, 0) + cv.accuracies(0, 1)) + cv.accuracies(0, 2)) + cv.accuracies(0, 3),
+      ((cv.accuracies(1, 0) + cv.accuracies(1, 1)) + cv.accuracies(1, 2)) + cv.accuracies(1, 3)};
+  ASSERT_LT(left_to_right[0] / 4, left_to_right[1] / 4);
+  ASSERT_LT(cv.accuracies.row(0).mean(), cv.accuracies.row(1).mean());
+  EXPECT_EQ(cv.best_k, 1);
+}
+
 TEST(knn_cross_validate, rejects_bad_folds_and_k) {
   Mat X = Mat::Zero(6, 2);
   IVec y = IVec::Zero(6);

@@ -141,6 +141,7 @@ CrossValidation cross_validate(const Mat& X, const IVec& y, const std::vector<in
   //          for each ks[a]: cv.accuracies(a, f) = fraction of predict_labels(...) == y_val;
   //       3. cv.best_k = the k with the highest mean accuracy over folds, ties -> smallest k.
   std::vector<Eigen::Index> start(num_folds + 1, 0);
+  std::vector<Eigen::Index> correct(ks.size(), 0);  // rows predicted right, per k, over all folds
   for (int f = 0; f < num_folds; ++f) {
     start[f + 1] = start[f] + n / num_folds + (f < n % num_folds ? 1 : 0);
   }
@@ -154,18 +155,18 @@ CrossValidation cross_validate(const Mat& X, const IVec& y, const std::vector<in
                                      : compute_distances_l1(X_tr, X.middleRows(lo, m));
     for (std::size_t a = 0; a < ks.size(); ++a) {
       IVec pred = predict_labels(dists, y_tr, ks[a]);
+      const Eigen::Index right = (pred.array() == y.segment(lo, m).array()).count();
       cv.accuracies(static_cast<Eigen::Index>(a), f) =
-          static_cast<double>((pred.array() == y.segment(lo, m).array()).count()) /
-          static_cast<double>(m);
+          static_cast<double>(right) / static_cast<double>(m);
+      correct[a] += right;
     }
   }
-  Vec mean = cv.accuracies.rowwise().mean();
+  // the most rows right over all folds; counts are exact, so a tie is a tie
   cv.best_k = ks[0];
-  double best = mean(0);
+  Eigen::Index best = correct[0];
   for (std::size_t a = 1; a < ks.size(); ++a) {
-    double acc = mean(static_cast<Eigen::Index>(a));
-    if (acc > best || (acc == best && ks[a] < cv.best_k)) {
-      best = acc;
+    if (correct[a] > best || (correct[a] == best && ks[a] < cv.best_k)) {
+      best = correct[a];
       cv.best_k = ks[a];
     }
   }
