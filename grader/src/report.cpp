@@ -2,7 +2,12 @@
 // Not scoring: every number comes from the GradeReport as it is.
 #include "report.hpp"
 
+#include <fmt/core.h>
+
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "compare.hpp"
@@ -77,6 +82,7 @@ class TextWriter : public ReportWriter {
     if (!r.error.empty()) out << paint("31", "autograder error: " + printable(r.error)) << "\n";
     out << "\n";
     bool detailed = false;
+    bool build_failure_shown = false;  // a failed build's message is the same under every test
     int number = 0;
     for (const auto& t : r.tests) {
       ++number;
@@ -89,7 +95,9 @@ class TextWriter : public ReportWriter {
           << printable(t.name);
       if (t.visibility != Visibility::visible) out << "  [" << to_string(t.visibility) << "]";
       out << "\n";
+      if (t.verdict == Verdict::compile_error && build_failure_shown) continue;
       if (!ok && !t.message.empty()) {
+        build_failure_shown = build_failure_shown || t.verdict == Verdict::compile_error;
         // the first failure in full, later ones in one line
         const std::string message = printable(t.message);
         out << indent(detailed ? first_line(message) : message, "       ") << "\n";
@@ -108,17 +116,18 @@ class TextWriter : public ReportWriter {
       }
     }
     out << "\n"
-        << paint("1", "Score: " + points(r.score()) + " / " + points(r.max_score())) << "   ("
-        << r.tests.size() << " tests";
-    if (r.hidden_count() > 0) {
+        << paint("1", "Score: " + points(r.score()) + " / " + points(r.max_score())) << "   (";
+    if (r.hidden_not_run > 0) {
+      // pixelgrad check: the tests it ran are the public ones, the hidden ones wait for grading
+      out << r.tests.size() << " public tests run here; " << r.hidden_not_run
+          << " hidden tests worth " << points(r.hidden_not_run_points)
+          << " points run only when your work is graded";
+    } else if (r.hidden_count() > 0) {
+      out << r.tests.size() << " tests";
       out << ", of which " << r.hidden_count() << " hidden, worth " << points(r.hidden_points())
           << " points";
     } else {
-      out << ", none hidden";
-    }
-    if (r.hidden_not_run > 0) {
-      out << "; " << r.hidden_not_run << " hidden tests worth " << points(r.hidden_not_run_points)
-          << " points are not run here but count in the final grade";
+      out << r.tests.size() << " tests, none hidden";
     }
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f", r.seconds);
@@ -165,84 +174,138 @@ class TextWriter : public ReportWriter {
   bool color_;
 };
 
+// ---- json and gradescope: documents built with nlohmann::json, which does all the escaping ----
+
+using Json = nlohmann::ordered_json;  // keys stay in the order they are set
+
+// a whole number as an integer (3, not 3.0), any other value as the double it is
+Json json_number(double v) {
+  if (std::isfinite(v) && v == std::trunc(v) && std::abs(v) < 1e15) {
+    return static_cast<std::int64_t>(v);
+  }
+  return v;
+}
+
+Json number_or_null(const std::optional<double>& v) { return v ? json_number(*v) : Json(); }
+
+Json text_or_null(const std::string& s) { return s.empty() ? Json() : Json(s); }
+
+// Two-space indents and UTF-8 as it is; a byte that is not valid UTF-8 (a submission prints what
+// it likes) becomes U+FFFD instead of an exception.
+void write_document(const Json& doc, std::ostream& out) {
+  out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+}
+
 class JsonWriter : public ReportWriter {
  public:
   void write(const GradeReport& r, std::ostream& out) const override {
-    out << "{\n  \"assignment\": " << json_string(r.assignment)
-        << ",\n  \"title\": " << json_string(r.title)
-        << ",\n  \"submission\": " << json_string(r.submission)
-        << ",\n  \"score\": " << points(r.score()) << ",\n  \"max_score\": "
-        << points(r.max_score()) << ",\n  \"hidden_tests\": {\"count\": " << r.hidden_count()
-        << ", \"points\": " << points(r.hidden_points()) << ", \"not_run\": " << r.hidden_not_run
-        << ", \"not_run_points\": " << points(r.hidden_not_run_points) << "}"
-        << ",\n  \"sandbox\": " << json_string(r.sandbox)
-        << ",\n  \"built\": " << (r.built ? "true" : "false")
-        << ",\n  \"build_log\": " << json_string(r.build_log)
-        << ",\n  \"error\": " << (r.error.empty() ? "null" : json_string(r.error))
-        << ",\n  \"execution_time\": " << num(r.seconds)
-        << ",\n  \"profile\": {\"prepare_s\": " << num(r.profile.prepare)
-        << ", \"compile_s\": " << num(r.profile.compile) << ", \"link_s\": " << num(r.profile.link)
-        << ", \"inputs_s\": " << num(r.profile.inputs)
-        << ", \"reference_s\": " << num(r.profile.reference)
-        << ", \"student_s\": " << num(r.profile.student) << ", \"other_s\": " << num(r.profile.other)
-        << "}"
-        << ",\n  \"tests\": [";
-    int number = 0;
+    Json tests = Json::array();
     for (const auto& t : r.tests) {
-      ++number;
-      out << (number > 1 ? "," : "") << "\n    {\"number\": " << number
-          << ", \"name\": " << json_string(t.name) << ", \"case\": " << json_string(t.case_name)
-          << ", \"verdict\": \"" << to_string(t.verdict) << "\", \"score\": " << points(t.score)
-          << ", \"max_score\": " << points(t.max_score) << ", \"visibility\": \""
-          << to_string(t.visibility) << "\", \"seconds\": " << num(t.seconds)
-          << ", \"ratio\": " << (t.ratio ? num(*t.ratio) : "null")
-          << ", \"student_cpu_s\": " << (t.student_cpu_s ? num(*t.student_cpu_s) : "null")
-          << ", \"reference_cpu_s\": " << (t.reference_cpu_s ? num(*t.reference_cpu_s) : "null")
-          << ", \"load_cpu_s\": " << (t.load_cpu_s ? num(*t.load_cpu_s) : "null")
-          << ", \"message\": " << json_string(t.message)
-          << ", \"cause\": " << (t.cause.empty() ? "null" : json_string(t.cause))
-          << ", \"hint\": " << (t.hint.empty() ? "null" : json_string(t.hint))
-          << ", \"rubric_hint\": " << (t.rubric_hint.empty() ? "null" : json_string(t.rubric_hint))
-          << ", \"output\": " << json_string(t.output) << "}";
+      Json entry = {{"number", tests.size() + 1},
+                    {"name", t.name},
+                    {"case", t.case_name},
+                    {"verdict", to_string(t.verdict)},
+                    {"score", json_number(t.score)},
+                    {"max_score", json_number(t.max_score)},
+                    {"visibility", to_string(t.visibility)},
+                    {"seconds", json_number(t.seconds)},
+                    {"ratio", number_or_null(t.ratio)},
+                    {"student_cpu_s", number_or_null(t.student_cpu_s)},
+                    {"reference_cpu_s", number_or_null(t.reference_cpu_s)},
+                    {"load_cpu_s", number_or_null(t.load_cpu_s)},
+                    {"message", t.message},
+                    {"cause", text_or_null(t.cause)},
+                    {"hint", text_or_null(t.hint)},
+                    {"rubric_hint", text_or_null(t.rubric_hint)},
+                    {"output", t.output}};
+      tests.push_back(std::move(entry));
     }
-    out << "\n  ]\n}\n";
+    const Profile& p = r.profile;
+    Json doc = {{"assignment", r.assignment},
+                {"title", r.title},
+                {"submission", r.submission},
+                {"score", json_number(r.score())},
+                {"max_score", json_number(r.max_score())},
+                {"hidden_tests",
+                 {{"count", r.hidden_count()},
+                  {"points", json_number(r.hidden_points())},
+                  {"not_run", r.hidden_not_run},
+                  {"not_run_points", json_number(r.hidden_not_run_points)}}},
+                {"sandbox", r.sandbox},
+                {"built", r.built},
+                {"build_log", r.build_log},
+                {"error", text_or_null(r.error)},
+                {"execution_time", json_number(r.seconds)},
+                {"profile",
+                 {{"prepare_s", json_number(p.prepare)},
+                  {"compile_s", json_number(p.compile)},
+                  {"link_s", json_number(p.link)},
+                  {"inputs_s", json_number(p.inputs)},
+                  {"reference_s", json_number(p.reference)},
+                  {"student_s", json_number(p.student)},
+                  {"other_s", json_number(p.other)}}}};
+    doc["tests"] = std::move(tests);
+    write_document(doc, out);
   }
 };
+
+// "1 test", "2 tests", "2.5 points"
+std::string count_of(double n, const char* one, const char* many) {
+  return fmt::format("{} {}", points(n), n == 1 ? one : many);
+}
+
+// The text above the tests on Gradescope: what stopped grading, or how many tests there are and
+// how many of them are hidden. After an autograder error the one entry is the error, not a test.
+std::string gradescope_summary(const GradeReport& r) {
+  std::string s;
+  if (!r.error.empty()) s += fmt::format("Autograder error: {}\n", r.error);
+  if (!r.built && !r.build_log.empty()) {
+    s += fmt::format("Your code did not build:\n{}", r.build_log);
+    if (s.back() != '\n') s += '\n';
+  }
+  if (!r.error.empty()) return s + "No test was graded.";
+  s += count_of(static_cast<double>(r.tests.size()), "test", "tests");
+  if (r.hidden_count() > 0) {
+    s += fmt::format(", of which {} hidden, worth {}", r.hidden_count(),
+                     count_of(r.hidden_points(), "point", "points"));
+  }
+  return s + ".";
+}
+
+// what a student reads under a test on Gradescope
+std::string gradescope_test_output(const TestResult& t) {
+  std::string text = to_string(t.verdict);
+  if (!t.message.empty()) text += ": " + t.message;
+  if (!t.hint.empty()) text += "\n" + t.hint;
+  if (!t.rubric_hint.empty()) text += "\nHint: " + t.rubric_hint;
+  if (!t.output.empty()) text += "\n\nYour code printed:\n" + t.output;
+  return printable(text);
+}
 
 // Gradescope's results.json: top-level score and execution_time, one entry per test.
 class GradescopeWriter : public ReportWriter {
  public:
   void write(const GradeReport& r, std::ostream& out) const override {
-    std::ostringstream summary;
-    if (!r.error.empty()) summary << "Autograder error: " << r.error << "\n";
-    if (!r.built && !r.build_log.empty()) summary << "Your code did not build:\n" << r.build_log;
-    summary << r.tests.size() << " tests";
-    if (r.hidden_count() > 0) {
-      summary << ", of which " << r.hidden_count() << " hidden, worth "
-              << points(r.hidden_points()) << " points";
-    }
-    summary << ".";
-    out << "{\n  \"score\": " << points(r.score()) << ",\n  \"execution_time\": "
-        << num(r.seconds) << ",\n  \"output\": " << json_string(printable(summary.str()))
-        << ",\n  \"output_format\": \"text\",\n  \"visibility\": \"visible\","
-        << "\n  \"stdout_visibility\": \"hidden\",\n  \"tests\": [";
-    int number = 0;
+    Json tests = Json::array();
     for (const auto& t : r.tests) {
-      std::string text = std::string(to_string(t.verdict));
-      if (!t.message.empty()) text += ": " + t.message;
-      if (!t.hint.empty()) text += "\n" + t.hint;
-      if (!t.rubric_hint.empty()) text += "\nHint: " + t.rubric_hint;
-      if (!t.output.empty()) text += "\n\nYour code printed:\n" + t.output;
-      ++number;
-      out << (number > 1 ? "," : "") << "\n    {\"name\": " << json_string(t.name)
-          << ", \"number\": \"" << number << "\", \"score\": " << points(t.score)
-          << ", \"max_score\": " << points(t.max_score) << ", \"status\": \""
-          << (t.verdict == Verdict::passed ? "passed" : "failed")
-          << "\", \"output\": " << json_string(printable(text))
-          << ", \"output_format\": \"text\", \"visibility\": \"" << to_string(t.visibility)
-          << "\"}";
+      Json entry = {{"name", t.name},
+                    {"number", std::to_string(tests.size() + 1)},
+                    {"score", json_number(t.score)},
+                    {"max_score", json_number(t.max_score)},
+                    {"status", t.verdict == Verdict::passed ? "passed" : "failed"},
+                    {"output", gradescope_test_output(t)},
+                    {"output_format", "text"},
+                    {"visibility", to_string(t.visibility)}};
+      tests.push_back(std::move(entry));
     }
-    out << "\n  ]\n}\n";
+    Json doc = {{"score", json_number(r.score())},
+                {"execution_time", json_number(r.seconds)},
+                {"output", printable(gradescope_summary(r))},
+                {"output_format", "text"},
+                {"visibility", to_string(r.gradescope.visibility)},
+                {"stdout_visibility", to_string(r.gradescope.stdout_visibility)}};
+    doc["tests"] = std::move(tests);
+    write_document(doc, out);
   }
 };
 
@@ -266,38 +329,77 @@ std::unique_ptr<ReportWriter> make_writer(Format format, bool color) {
   return std::make_unique<TextWriter>(color);
 }
 
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = utf8_length(s, i);
-    if (n == 0) {
-      out += "\\ufffd";
-      ++i;
-      continue;
-    }
-    if (n > 1) {
-      out.append(s.substr(i, n));
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-    i += n;
+namespace {
+
+Verdict verdict_named(const std::string& name) {
+  for (Verdict v : {Verdict::passed, Verdict::failed, Verdict::not_implemented, Verdict::error,
+                    Verdict::crashed, Verdict::timeout, Verdict::memory_limit,
+                    Verdict::output_limit, Verdict::compile_error, Verdict::grader_error}) {
+    if (name == to_string(v)) return v;
   }
-  return out + "\"";
+  throw ReportError(fmt::format("unknown verdict '{}'", name));
+}
+
+std::string text_at(const Json& j, const char* key) {
+  const Json& v = j.at(key);
+  return v.is_null() ? std::string() : v.get<std::string>();
+}
+
+std::optional<double> number_at(const Json& j, const char* key) {
+  const Json& v = j.at(key);
+  if (v.is_null()) return std::nullopt;
+  return v.get<double>();
+}
+
+}  // namespace
+
+GradeReport read_json_report(std::string_view text) {
+  GradeReport r;
+  try {
+    const Json doc = Json::parse(text);
+    r.assignment = doc.at("assignment").get<std::string>();
+    r.title = doc.at("title").get<std::string>();
+    r.submission = doc.at("submission").get<std::string>();
+    r.sandbox = doc.at("sandbox").get<std::string>();
+    r.built = doc.at("built").get<bool>();
+    r.build_log = doc.at("build_log").get<std::string>();
+    r.error = text_at(doc, "error");
+    r.seconds = doc.at("execution_time").get<double>();
+    const Json& hidden = doc.at("hidden_tests");
+    r.hidden_not_run = hidden.at("not_run").get<int>();
+    r.hidden_not_run_points = hidden.at("not_run_points").get<double>();
+    const Json& p = doc.at("profile");
+    r.profile = {p.at("prepare_s").get<double>(), p.at("compile_s").get<double>(),
+                 p.at("link_s").get<double>(),    p.at("inputs_s").get<double>(),
+                 p.at("reference_s").get<double>(), p.at("student_s").get<double>(),
+                 p.at("other_s").get<double>()};
+    for (const Json& t : doc.at("tests")) {
+      TestResult result;
+      result.name = t.at("name").get<std::string>();
+      result.case_name = t.at("case").get<std::string>();
+      result.verdict = verdict_named(t.at("verdict").get<std::string>());
+      result.score = t.at("score").get<double>();
+      result.max_score = t.at("max_score").get<double>();
+      const std::string visibility = t.at("visibility").get<std::string>();
+      const std::optional<Visibility> v = parse_visibility(visibility);
+      if (!v) throw ReportError(fmt::format("unknown visibility '{}'", visibility));
+      result.visibility = *v;
+      result.seconds = t.at("seconds").get<double>();
+      result.ratio = number_at(t, "ratio");
+      result.student_cpu_s = number_at(t, "student_cpu_s");
+      result.reference_cpu_s = number_at(t, "reference_cpu_s");
+      result.load_cpu_s = number_at(t, "load_cpu_s");
+      result.message = t.at("message").get<std::string>();
+      result.cause = text_at(t, "cause");
+      result.hint = text_at(t, "hint");
+      result.rubric_hint = text_at(t, "rubric_hint");
+      result.output = t.at("output").get<std::string>();
+      r.tests.push_back(std::move(result));
+    }
+  } catch (const Json::exception& e) {
+    throw ReportError(fmt::format("not a json report: {}", e.what()));
+  }
+  return r;
 }
 
 }  // namespace pg::grader

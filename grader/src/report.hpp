@@ -5,6 +5,8 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 
 #include "result.hpp"
@@ -30,7 +32,14 @@ std::unique_ptr<ReportWriter> make_writer(Format format, bool color = false);
 // byte that is not valid UTF-8 written out as \xNN or \u{NN}. For the human-readable formats.
 std::string printable(std::string_view bytes);
 
-// A JSON string literal for arbitrary bytes: escapes, and invalid UTF-8 replaced by U+FFFD.
-std::string json_string(std::string_view bytes);
+// A json report that cannot be read back; what() says which field is missing or of what type.
+class ReportError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The GradeReport a `json` report holds (what `make_writer(Format::json)` wrote), for tools that
+// read reports back. Invalid UTF-8 the writer replaced stays U+FFFD.
+GradeReport read_json_report(std::string_view json_text);
 
 }  // namespace pg::grader

@@ -68,6 +68,7 @@ struct GradeReport {
   double hidden_not_run_points = 0;
   double seconds = 0;
   Profile profile;
+  GradescopeSpec gradescope;  // the rubric's settings for results.json as a whole
 
   double score() const;
   double max_score() const;

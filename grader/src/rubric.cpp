@@ -2,6 +2,7 @@
 // Not the case definitions (cases/*.cpp): the loader asks the catalog what a case accepts.
 #include "rubric.hpp"
 
+#include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
@@ -186,10 +187,7 @@ class Parser {
     t.limits = node["limits"] ? limits(node["limits"], r.limits, ctx + " limits") : r.limits;
     if (node["visibility"]) {
       std::string v = scalar<std::string>(node["visibility"], ctx + " visibility", "text");
-      if (v == "visible") t.visibility = Visibility::visible;
-      else if (v == "hidden") t.visibility = Visibility::hidden;
-      else if (v == "after_due_date") t.visibility = Visibility::after_due_date;
-      else if (v == "after_published") t.visibility = Visibility::after_published;
+      if (auto parsed = parse_visibility(v)) t.visibility = *parsed;
       else fail(node["visibility"], ctx + " visibility must be visible, hidden, after_due_date "
                                           "or after_published, found '" + v + "'");
     }
@@ -241,8 +239,27 @@ class Parser {
     return g;
   }
 
+  // the top-level `gradescope:` mapping: results.json's own visibility settings
+  GradescopeSpec gradescope(const YAML::Node& node) const {
+    check_map(node, {"visibility", "stdout_visibility"}, "gradescope");
+    GradescopeSpec g;
+    for (const auto& kv : node) {
+      const std::string key = kv.first.Scalar();
+      const std::string what = fmt::format("gradescope.{}", key);
+      const std::string v = scalar<std::string>(kv.second, what, "text");
+      const std::optional<Visibility> parsed = parse_visibility(v);
+      if (!parsed) {
+        fail(kv.second, fmt::format("{} must be one of hidden, after_due_date, after_published, "
+                                    "visible; found '{}'",
+                                    what, v));
+      }
+      (key == "visibility" ? g.visibility : g.stdout_visibility) = *parsed;
+    }
+    return g;
+  }
+
   Rubric rubric(const YAML::Node& root) const {
-    check_map(root, {"assignment", "title", "submission", "limits", "build", "tests"},
+    check_map(root, {"assignment", "title", "submission", "limits", "build", "tests", "gradescope"},
               "the rubric");
     for (const char* key : {"assignment", "submission", "tests"}) {
       if (!root[key]) fail(root, std::string("the rubric needs '") + key + "'");
@@ -269,6 +286,7 @@ class Parser {
     r.build.file_mb = 64;
     if (root["limits"]) r.limits = limits(root["limits"], r.limits, "limits");
     if (root["build"]) r.build = limits(root["build"], r.build, "build");
+    if (root["gradescope"]) r.gradescope = gradescope(root["gradescope"]);
     if (!root["tests"].IsSequence() || root["tests"].size() == 0) {
       fail(root["tests"], "tests must be a list with at least one test");
     }
@@ -346,6 +364,14 @@ const char* to_string(Visibility v) {
     case Visibility::after_published: return "after_published";
   }
   return "visible";
+}
+
+std::optional<Visibility> parse_visibility(std::string_view name) {
+  for (Visibility v : {Visibility::hidden, Visibility::after_due_date, Visibility::after_published,
+                       Visibility::visible}) {
+    if (name == to_string(v)) return v;
+  }
+  return std::nullopt;
 }
 
 double Rubric::total_points() const {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -24,6 +25,15 @@ class RubricError : public std::runtime_error {
 
 enum class Visibility { visible, hidden, after_due_date, after_published };
 const char* to_string(Visibility v);
+// "hidden", "after_due_date", "after_published" or "visible" (Gradescope's names), else nullopt
+std::optional<Visibility> parse_visibility(std::string_view name);
+
+// Gradescope's settings for results.json as a whole (the rubric's `gradescope:` key): when
+// students see the results, and whether they see what the autograder printed.
+struct GradescopeSpec {
+  Visibility visibility = Visibility::visible;
+  Visibility stdout_visibility = Visibility::hidden;
+};
 
 // A case argument from the rubric's `args:` map.
 using ArgValue = std::variant<std::int64_t, double, bool, std::string, std::vector<std::int64_t>>;
@@ -89,6 +99,7 @@ struct Rubric {
   Limits limits;                   // defaults for every test
   Limits build;                    // compiling and linking a submission
   std::vector<TestSpec> tests;
+  GradescopeSpec gradescope;
 
   double total_points() const;
 };

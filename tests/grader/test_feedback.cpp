@@ -6,7 +6,6 @@
 // PIXELGRAD_UPDATE_FEEDBACK=1 rewrites the file instead.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -46,22 +45,6 @@ std::vector<Row> rows_of(const std::string& assignment, const std::string& sampl
   return rows;
 }
 
-// the json report a test left, read back (JSON is YAML)
-std::vector<Row> rows_of(const std::string& assignment, const std::string& sample,
-                         const YAML::Node& report) {
-  const auto text = [](const YAML::Node& n) {
-    return n && !n.IsNull() ? n.as<std::string>() : std::string();
-  };
-  std::vector<Row> rows;
-  for (const auto& t : report["tests"]) {
-    if (text(t["verdict"]) == "passed") continue;
-    rows.push_back({assignment, sample, text(t["name"]), text(t["verdict"]), text(t["message"]),
-                    text(t["cause"]), text(t["hint"]), text(t["rubric_hint"]),
-                    t["ratio"] && !t["ratio"].IsNull()});
-  }
-  return rows;
-}
-
 fs::file_time_type::rep mtime(const fs::path& p) {
   std::error_code ec;
   return fs::last_write_time(p, ec).time_since_epoch().count();
@@ -88,9 +71,12 @@ std::optional<std::vector<Row>> kept_rows(const std::string& assignment, const f
   std::ifstream(built) >> linked;
   const auto library = mtime(fs::path(PIXELGRAD_BINARY_DIR) / "grader" / "libpixelgrad_grader.a");
   if (linked < library || mtime(json) <= newest_input(assignment, sample)) return std::nullopt;
+  std::ifstream in(json);
+  std::stringstream text;
+  text << in.rdbuf();
   try {
-    return rows_of(assignment, name, YAML::LoadFile(json.string()));
-  } catch (const YAML::Exception&) {
+    return rows_of(assignment, name, read_json_report(text.str()));
+  } catch (const ReportError&) {
     return std::nullopt;
   }
 }

@@ -1,8 +1,10 @@
-// Tests of the report writers on a GradeReport built here, and of json_string on hostile bytes.
-// Not what grading puts in a report (grade.cpp); outputs are checked by substrings, never parsed.
+// Tests of the report writers on a GradeReport built here: text checked by substrings, json and
+// gradescope parsed back (hostile bytes included), and the json reader. Not what grading puts in
+// a report (grade.cpp); tests/grader/check_report_schemas.py checks real gradings' reports.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -14,6 +16,8 @@ namespace {
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
+using Json = nlohmann::json;
 
 // three tests: a visible pass (3 points), a visible failure (0 of 4), a hidden not_implemented
 // test (0 of 2)
@@ -57,59 +61,33 @@ std::string write(Format format, const GradeReport& r, bool color = false) {
   return out.str();
 }
 
-TEST(json_string, quotes_plain_text) {
-  EXPECT_EQ(json_string("knn"), "\"knn\"");
-  EXPECT_EQ(json_string(""), "\"\"");
+// a json or gradescope report as a JSON document (the parser refuses invalid UTF-8)
+Json parsed(Format format, const GradeReport& r) { return Json::parse(write(format, r)); }
+
+// what main.cpp reports when grading as a whole fails: the error and one entry saying so
+GradeReport grader_error(const std::string& error) {
+  GradeReport r;
+  r.assignment = "knn";
+  r.error = error;
+  TestResult failure;
+  failure.name = "autograder error";
+  failure.verdict = Verdict::grader_error;
+  failure.message = error;
+  r.tests = {failure};
+  return r;
 }
 
-TEST(json_string, escapes_quotes_and_backslashes) {
-  EXPECT_EQ(json_string("say \"hi\""), R"("say \"hi\"")");
-  EXPECT_EQ(json_string("C:\\path\\"), R"("C:\\path\\")");
-}
-
-TEST(json_string, escapes_newlines_tabs_and_carriage_returns) {
-  EXPECT_EQ(json_string("a\nb\tc\rd"), R"("a\nb\tc\rd")");
-}
-
-TEST(json_string, escapes_control_characters_as_unicode) {
-  EXPECT_EQ(json_string("\x01"), R"("\u0001")");
-  EXPECT_EQ(json_string(std::string("a\0b", 3)), R"("a\u0000b")");
-  EXPECT_EQ(json_string("\x1b[31m"), R"("\u001b[31m")");
-  EXPECT_EQ(json_string("\x7f"), R"("\u007f")");
-}
-
-TEST(json_string, keeps_valid_utf8) {
-  EXPECT_EQ(json_string("Müller — ok"), "\"Müller — ok\"");
-  EXPECT_EQ(json_string("\xF0\x9F\x98\x80"), "\"\xF0\x9F\x98\x80\"");  // U+1F600, 4 bytes
-}
-
-TEST(json_string, replaces_an_invalid_byte) {
-  EXPECT_EQ(json_string("a\xff"
-                        "b"),
-            R"("a\ufffdb")");
-}
-
-TEST(json_string, replaces_a_lone_continuation_byte) {
-  EXPECT_EQ(json_string("a\x80"
-                        "b"),
-            R"("a\ufffdb")");
-}
-
-TEST(json_string, replaces_a_truncated_three_byte_sequence) {
-  // "—" is E2 80 94: without its last byte, each of the two bytes left is replaced
-  EXPECT_EQ(json_string("a\xE2\x80"
-                        "b"),
-            R"("a\ufffd\ufffdb")");
-  EXPECT_EQ(json_string("end\xE2\x80"), R"("end\ufffd\ufffd")");
-}
-
-TEST(json_string, replaces_overlong_surrogate_and_out_of_range_sequences) {
-  EXPECT_EQ(json_string("\xC0\xAF"), R"("\ufffd\ufffd")");
-  EXPECT_EQ(json_string("\xE0\x80\xAF"), R"("\ufffd\ufffd\ufffd")");
-  EXPECT_EQ(json_string("\xED\xA0\x80"), R"("\ufffd\ufffd\ufffd")");
-  EXPECT_EQ(json_string("\xF4\x90\x80\x80"), R"("\ufffd\ufffd\ufffd\ufffd")");
-  EXPECT_EQ(json_string("\xF5\x80\x80\x80"), R"("\ufffd\ufffd\ufffd\ufffd")");
-}
+// bytes that are not UTF-8: a stray byte, a lone continuation byte, a sequence cut short, an
+// overlong encoding, a surrogate and a code point above U+10FFFF
+const std::string kInvalidUtf8 =
+    "a\xff"
+    "b\x80"
+    "c\xE2\x80"
+    "d\xC0\xAF"
+    "e\xED\xA0\x80"
+    "f\xF4\x90\x80\x80"
+    "g";
+const std::string kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
 
 TEST(report_totals, sum_scores_and_count_hidden_tests) {
   GradeReport r = three_tests();
@@ -128,77 +106,317 @@ TEST(report_formats, parse_format_knows_the_three_names) {
 }
 
 TEST(gradescope_report, writes_the_score_and_execution_time_as_numbers) {
-  const std::string out = write(Format::gradescope, three_tests());
-  EXPECT_THAT(out, HasSubstr("\"score\": 3,"));
-  EXPECT_THAT(out, HasSubstr("\"execution_time\": 1.5,"));
-  EXPECT_THAT(out, ContainsRegex("\"execution_time\": [0-9]"));
-  EXPECT_THAT(out, HasSubstr("\"tests\": ["));
+  const Json doc = parsed(Format::gradescope, three_tests());
+  EXPECT_EQ(doc["score"], 3);
+  EXPECT_TRUE(doc["score"].is_number());
+  EXPECT_EQ(doc["execution_time"], 1.5);
+  EXPECT_EQ(doc["output_format"], "text");
+  EXPECT_EQ(doc["tests"].size(), 3u);
 }
 
 TEST(gradescope_report, writes_one_entry_per_test) {
+  const Json tests = parsed(Format::gradescope, three_tests())["tests"];
+  EXPECT_EQ(tests[0], Json({{"name", "L2 distances, two loops"},
+                            {"number", "1"},
+                            {"score", 3},
+                            {"max_score", 3},
+                            {"status", "passed"},
+                            {"output", "passed"},
+                            {"output_format", "text"},
+                            {"visibility", "visible"}}));
+  EXPECT_EQ(tests[1], Json({{"name", "predict labels, k = 5"},
+                            {"number", "2"},
+                            {"score", 0},
+                            {"max_score", 4},
+                            {"status", "failed"},
+                            {"output",
+                             "failed: y_pred (20): 3 of 20 differ\nsecond line of the first "
+                             "failure\n\nYour code printed:\ndebug: k = 5\n"},
+                            {"output_format", "text"},
+                            {"visibility", "visible"}}));
+  EXPECT_EQ(tests[2]["number"], "3");
+  EXPECT_EQ(tests[2]["status"], "failed");
+  EXPECT_THAT(tests[2]["output"].get<std::string>(),
+              StartsWith("not_implemented: cross_validate is not implemented yet"));
+}
+
+TEST(gradescope_report, keeps_the_fields_in_gradescopes_order) {
   const std::string out = write(Format::gradescope, three_tests());
-  EXPECT_THAT(out, HasSubstr("{\"name\": \"L2 distances, two loops\", \"number\": \"1\", "
-                             "\"score\": 3, \"max_score\": 3, \"status\": \"passed\", "
-                             "\"output\": \"passed\", \"output_format\": \"text\", "
-                             "\"visibility\": \"visible\"}"));
-  EXPECT_THAT(out, HasSubstr("{\"name\": \"predict labels, k = 5\", \"number\": \"2\", "
-                             "\"score\": 0, \"max_score\": 4, \"status\": \"failed\", "
-                             "\"output\": \"failed: y_pred (20): 3 of 20 differ\\nsecond line of "
-                             "the first failure\\n\\nYour code printed:\\ndebug: k = 5\\n\""));
-  EXPECT_THAT(out, HasSubstr("{\"name\": \"cross-validation\", \"number\": \"3\", \"score\": 0, "
-                             "\"max_score\": 2, \"status\": \"failed\", \"output\": "
-                             "\"not_implemented: cross_validate is not implemented yet"));
+  EXPECT_THAT(out, ContainsRegex("^\\{\n  \"score\": 3,\n  \"execution_time\": 1.5,\n"));
+  EXPECT_THAT(out, ContainsRegex("\"name\": \"L2 distances, two loops\",\n +\"number\": \"1\","));
 }
 
 TEST(gradescope_report, marks_the_hidden_test_hidden) {
-  const std::string out = write(Format::gradescope, three_tests());
-  EXPECT_THAT(out, ContainsRegex("\"name\": \"cross-validation\"[^}]*\"visibility\": \"hidden\""));
-  EXPECT_THAT(out, HasSubstr("\"output\": \"3 tests, of which 1 hidden, worth 2 points.\""));
+  const Json doc = parsed(Format::gradescope, three_tests());
+  EXPECT_EQ(doc["tests"][2]["name"], "cross-validation");
+  EXPECT_EQ(doc["tests"][2]["visibility"], "hidden");
+  EXPECT_EQ(doc["output"], "3 tests, of which 1 hidden, worth 2 points.");
 }
 
-TEST(gradescope_report, says_when_grading_failed) {
+TEST(gradescope_report, counts_one_test_and_one_point_in_the_singular) {
+  GradeReport r = three_tests();
+  r.tests = {r.tests[2]};
+  r.tests[0].max_score = 1;
+  EXPECT_EQ(parsed(Format::gradescope, r)["output"],
+            "1 test, of which 1 hidden, worth 1 point.");
+  r.tests[0].visibility = Visibility::visible;
+  EXPECT_EQ(parsed(Format::gradescope, r)["output"], "1 test.");
+  r.tests.clear();
+  EXPECT_EQ(parsed(Format::gradescope, r)["output"], "0 tests.");
+}
+
+TEST(gradescope_report, says_when_grading_failed_without_counting_the_error_as_a_test) {
+  const Json doc = parsed(Format::gradescope, grader_error("reference runner missing"));
+  EXPECT_EQ(doc["score"], 0);
+  EXPECT_EQ(doc["output"], "Autograder error: reference runner missing\nNo test was graded.");
+  ASSERT_EQ(doc["tests"].size(), 1u);
+  EXPECT_EQ(doc["tests"][0]["name"], "autograder error");
+  EXPECT_EQ(doc["tests"][0]["status"], "failed");
+  EXPECT_EQ(doc["tests"][0]["max_score"], 0);
+
   GradeReport r;
-  r.assignment = "knn";
   r.error = "reference runner missing";
-  const std::string out = write(Format::gradescope, r);
-  EXPECT_THAT(out, HasSubstr("\"score\": 0,"));
-  EXPECT_THAT(out, HasSubstr("Autograder error: reference runner missing"));
-  EXPECT_THAT(out, HasSubstr("\"tests\": [\n  ]"));
+  EXPECT_EQ(parsed(Format::gradescope, r)["tests"], Json::array());
+}
+
+TEST(gradescope_report, shows_the_build_log_when_the_code_did_not_build) {
+  GradeReport r = three_tests();
+  r.built = false;
+  r.build_log = "knn.cpp:3:1: error: expected ';'";
+  EXPECT_THAT(parsed(Format::gradescope, r)["output"].get<std::string>(),
+              StartsWith("Your code did not build:\nknn.cpp:3:1: error: expected ';'\n3 tests,"));
 }
 
 TEST(gradescope_report, escapes_what_a_submission_printed) {
   GradeReport r = three_tests();
-  r.tests[1].output = "\"}\xff\n";
+  r.tests[1].output = "\"}\xff\n\x1b[2J";
   const std::string out = write(Format::gradescope, r);
-  // JSON-escaped, and the invalid byte written out as text a student can read
-  EXPECT_THAT(out, HasSubstr(R"(Your code printed:\n\"}\\xff\n")"));
+  // JSON-escaped, and the invalid byte and the escape written out as text a student can read
+  EXPECT_THAT(out, HasSubstr(R"(Your code printed:\n\"}\\xff\n\\x1b[2J")"));
+  EXPECT_THAT(Json::parse(out)["tests"][1]["output"].get<std::string>(),
+              HasSubstr("Your code printed:\n\"}\\xff\n\\x1b[2J"));
+}
+
+TEST(gradescope_report, results_are_visible_and_stdout_hidden_by_default) {
+  const Json doc = parsed(Format::gradescope, three_tests());
+  EXPECT_EQ(doc["visibility"], "visible");
+  EXPECT_EQ(doc["stdout_visibility"], "hidden");
+}
+
+TEST(gradescope_report, writes_the_rubrics_visibility_settings) {
+  GradeReport r = three_tests();
+  r.gradescope.visibility = Visibility::after_published;
+  r.gradescope.stdout_visibility = Visibility::visible;
+  Json doc = parsed(Format::gradescope, r);
+  EXPECT_EQ(doc["visibility"], "after_published");
+  EXPECT_EQ(doc["stdout_visibility"], "visible");
+  EXPECT_EQ(doc["tests"][2]["visibility"], "hidden");  // a test's own setting is kept
+  r.gradescope.visibility = Visibility::after_due_date;
+  EXPECT_EQ(parsed(Format::gradescope, r)["visibility"], "after_due_date");
+}
+
+TEST(gradescope_report, replaces_invalid_utf8_in_a_test_name) {
+  GradeReport r = three_tests();
+  r.tests[0].name = "L2 \xff";
+  EXPECT_EQ(parsed(Format::gradescope, r)["tests"][0]["name"], "L2 " + kReplacement);
 }
 
 TEST(json_report, includes_the_hidden_tests_count_and_points) {
-  const std::string out = write(Format::json, three_tests());
-  EXPECT_THAT(out, HasSubstr("\"hidden_tests\": {\"count\": 1, \"points\": 2, \"not_run\": 0, "
-                             "\"not_run_points\": 0}"));
-  EXPECT_THAT(out, HasSubstr("\"score\": 3,"));
-  EXPECT_THAT(out, HasSubstr("\"max_score\": 9,"));
-  EXPECT_THAT(out, HasSubstr("\"error\": null,"));
-  EXPECT_THAT(out, HasSubstr("\"execution_time\": 1.5,"));
+  const Json doc = parsed(Format::json, three_tests());
+  EXPECT_EQ(doc["hidden_tests"],
+            Json({{"count", 1}, {"points", 2}, {"not_run", 0}, {"not_run_points", 0}}));
+  EXPECT_EQ(doc["score"], 3);
+  EXPECT_EQ(doc["max_score"], 9);
+  EXPECT_TRUE(doc["error"].is_null());
+  EXPECT_EQ(doc["execution_time"], 1.5);
+  EXPECT_EQ(doc["assignment"], "knn");
+  EXPECT_EQ(doc["title"], "k-nearest neighbours");
+  EXPECT_EQ(doc["submission"], "alice.zip");
+  EXPECT_EQ(doc["sandbox"], "bwrap");
+  EXPECT_EQ(doc["built"], true);
+  EXPECT_EQ(doc["build_log"], "");
+}
+
+TEST(json_report, writes_whole_points_as_integers_and_others_as_they_are) {
+  GradeReport r = three_tests();
+  r.tests[0].score = 2.5;
+  r.tests[0].max_score = 2.5;
+  const std::string out = write(Format::json, r);
+  EXPECT_THAT(out, HasSubstr("\"score\": 2.5,"));
+  EXPECT_THAT(out, HasSubstr("\"max_score\": 8.5,"));
+  EXPECT_THAT(out, HasSubstr("\"max_score\": 4,"));
 }
 
 TEST(json_report, writes_each_test_with_its_verdict) {
+  const Json tests = parsed(Format::json, three_tests())["tests"];
+  ASSERT_EQ(tests.size(), 3u);
+  EXPECT_EQ(tests[0], Json({{"number", 1},
+                            {"name", "L2 distances, two loops"},
+                            {"case", "knn.distances_two_loops"},
+                            {"verdict", "passed"},
+                            {"score", 3},
+                            {"max_score", 3},
+                            {"visibility", "visible"},
+                            {"seconds", 0},
+                            {"ratio", nullptr},
+                            {"student_cpu_s", nullptr},
+                            {"reference_cpu_s", nullptr},
+                            {"load_cpu_s", nullptr},
+                            {"message", ""},
+                            {"cause", nullptr},
+                            {"hint", nullptr},
+                            {"rubric_hint", nullptr},
+                            {"output", ""}}));
+  EXPECT_EQ(tests[2]["number"], 3);
+  EXPECT_EQ(tests[2]["verdict"], "not_implemented");
+  EXPECT_EQ(tests[2]["visibility"], "hidden");
+}
+
+TEST(json_report, keeps_the_fields_in_order) {
   const std::string out = write(Format::json, three_tests());
-  EXPECT_THAT(out, HasSubstr("{\"number\": 1, \"name\": \"L2 distances, two loops\", \"case\": "
-                             "\"knn.distances_two_loops\", \"verdict\": \"passed\", \"score\": 3, "
-                             "\"max_score\": 3, \"visibility\": \"visible\""));
-  EXPECT_THAT(out, HasSubstr("{\"number\": 3, \"name\": \"cross-validation\", \"case\": "
-                             "\"knn.cross_validate\", \"verdict\": \"not_implemented\""));
-  EXPECT_THAT(out, HasSubstr("\"visibility\": \"hidden\""));
-  EXPECT_THAT(out, HasSubstr("\"ratio\": null"));
+  EXPECT_THAT(out, ContainsRegex("^\\{\n  \"assignment\": \"knn\",\n  \"title\": "));
+  EXPECT_LT(out.find("\"execution_time\""), out.find("\"tests\""));
 }
 
 TEST(json_report, writes_the_error_when_grading_failed) {
   GradeReport r;
   r.error = "bad \"rubric\"";
   EXPECT_THAT(write(Format::json, r), HasSubstr(R"("error": "bad \"rubric\"",)"));
+  EXPECT_EQ(parsed(Format::json, r)["tests"], Json::array());
+}
+
+TEST(json_report, escapes_control_characters_and_keeps_them) {
+  GradeReport r = three_tests();
+  const char raw[] = "say \"hi\" C:\\path\\ a\nb\tc\rd \x01 \x1b[31m \x7f end\0!";
+  const std::string bytes(raw, sizeof raw - 1);  // the NUL inside included
+  r.tests[1].output = bytes;
+  const std::string out = write(Format::json, r);
+  EXPECT_THAT(out, HasSubstr(R"(say \"hi\" C:\\path\\ a\nb\tc\rd \u0001 \u001b[31m )"));
+  EXPECT_THAT(out, HasSubstr(R"( end\u0000!")"));
+  EXPECT_EQ(Json::parse(out)["tests"][1]["output"], bytes);  // the exact bytes, read back
+}
+
+TEST(json_report, keeps_valid_utf8) {
+  GradeReport r = three_tests();
+  r.tests[1].output = "Müller — ok \xF0\x9F\x98\x80";  // U+1F600, 4 bytes
+  const std::string out = write(Format::json, r);
+  EXPECT_THAT(out, HasSubstr("\"output\": \"Müller — ok \xF0\x9F\x98\x80\""));
+}
+
+TEST(json_report, replaces_invalid_utf8_anywhere_without_throwing) {
+  GradeReport r = three_tests();
+  r.submission = kInvalidUtf8;
+  r.build_log = kInvalidUtf8;
+  r.error = kInvalidUtf8;
+  r.tests[1].name = kInvalidUtf8;
+  r.tests[1].message = kInvalidUtf8;
+  r.tests[1].output = kInvalidUtf8;
+  std::string out;
+  ASSERT_NO_THROW(out = write(Format::json, r));
+  const Json doc = Json::parse(out);  // throws on a byte that is not UTF-8
+  for (const std::string field : {"submission", "build_log", "error"}) {
+    const std::string s = doc[field].get<std::string>();
+    EXPECT_THAT(s, StartsWith("a" + kReplacement + "b" + kReplacement + "c" + kReplacement + "d"))
+        << field;
+    EXPECT_EQ(s.back(), 'g') << field;
+  }
+  for (const std::string field : {"name", "message", "output"}) {
+    EXPECT_EQ(doc["tests"][1][field], doc["error"]) << field;
+  }
+  ASSERT_NO_THROW(write(Format::gradescope, r));
+  EXPECT_NO_THROW(Json::parse(write(Format::gradescope, r)));
+  EXPECT_NO_THROW(Json::parse(write(Format::gradescope, grader_error(kInvalidUtf8))));
+}
+
+TEST(json_report, reads_back_what_it_wrote) {
+  GradeReport r = three_tests();
+  r.tests[1].rubric_hint = "a tied vote goes to the smallest label";
+  r.tests[1].cause = "your y_pred is wrong only where the reference broke a tie";
+  r.tests[0].ratio = 1.25;
+  r.tests[0].student_cpu_s = 0.5;
+  r.tests[0].reference_cpu_s = 0.4;
+  r.tests[0].load_cpu_s = 0.01;
+  r.tests[0].seconds = 0.75;
+  r.tests[2].hint = "fix 'L2 distances' first";
+  r.hidden_not_run = 2;
+  r.hidden_not_run_points = 5.5;
+  r.build_log = "warning: unused variable";
+  r.profile = {0.1, 2.5, 0.3, 0.05, 1.25, 0.5, 0.125};
+  const GradeReport back = read_json_report(write(Format::json, r));
+  EXPECT_EQ(back.assignment, r.assignment);
+  EXPECT_EQ(back.title, r.title);
+  EXPECT_EQ(back.submission, r.submission);
+  EXPECT_EQ(back.sandbox, r.sandbox);
+  EXPECT_EQ(back.built, r.built);
+  EXPECT_EQ(back.build_log, r.build_log);
+  EXPECT_EQ(back.error, r.error);
+  EXPECT_EQ(back.seconds, r.seconds);
+  EXPECT_EQ(back.hidden_not_run, 2);
+  EXPECT_EQ(back.hidden_not_run_points, 5.5);
+  EXPECT_EQ(back.profile.compile, 2.5);
+  EXPECT_EQ(back.profile.other, 0.125);
+  EXPECT_EQ(back.score(), r.score());
+  EXPECT_EQ(back.max_score(), r.max_score());
+  EXPECT_EQ(back.hidden_count(), r.hidden_count());
+  ASSERT_EQ(back.tests.size(), r.tests.size());
+  for (std::size_t i = 0; i < r.tests.size(); ++i) {
+    const TestResult &a = r.tests[i], &b = back.tests[i];
+    EXPECT_EQ(b.name, a.name);
+    EXPECT_EQ(b.case_name, a.case_name);
+    EXPECT_EQ(b.verdict, a.verdict);
+    EXPECT_EQ(b.score, a.score);
+    EXPECT_EQ(b.max_score, a.max_score);
+    EXPECT_EQ(b.visibility, a.visibility);
+    EXPECT_EQ(b.message, a.message);
+    EXPECT_EQ(b.cause, a.cause);
+    EXPECT_EQ(b.hint, a.hint);
+    EXPECT_EQ(b.rubric_hint, a.rubric_hint);
+    EXPECT_EQ(b.output, a.output);
+    EXPECT_EQ(b.seconds, a.seconds);
+    EXPECT_EQ(b.ratio, a.ratio);
+    EXPECT_EQ(b.student_cpu_s, a.student_cpu_s);
+    EXPECT_EQ(b.reference_cpu_s, a.reference_cpu_s);
+    EXPECT_EQ(b.load_cpu_s, a.load_cpu_s);
+  }
+}
+
+TEST(json_report, reads_back_a_grader_error) {
+  const GradeReport back = read_json_report(write(Format::json, grader_error("no knn.cpp")));
+  EXPECT_EQ(back.error, "no knn.cpp");
+  ASSERT_EQ(back.tests.size(), 1u);
+  EXPECT_EQ(back.tests[0].verdict, Verdict::grader_error);
+}
+
+// the message of the ReportError reading `text` throws
+std::string read_error(const std::string& text) {
+  try {
+    read_json_report(text);
+  } catch (const ReportError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no ReportError for: " << text;
+  return "";
+}
+
+TEST(json_report, reading_refuses_what_is_not_a_json_report) {
+  EXPECT_EQ(read_error("Score: 3 / 9"),
+            "not a json report: [json.exception.parse_error.101] parse error at line 1, column 1: "
+            "syntax error while parsing value - invalid literal; last read: 'S'");
+  Json doc = parsed(Format::json, three_tests());
+  doc.erase("tests");
+  EXPECT_EQ(read_error(doc.dump()),
+            "not a json report: [json.exception.out_of_range.403] key 'tests' not found");
+  doc = parsed(Format::json, three_tests());
+  doc["tests"][0]["score"] = "3";
+  EXPECT_EQ(read_error(doc.dump()),
+            "not a json report: [json.exception.type_error.302] type must be number, but is "
+            "string");
+  doc = parsed(Format::json, three_tests());
+  doc["tests"][1]["verdict"] = "wrong";
+  EXPECT_EQ(read_error(doc.dump()), "unknown verdict 'wrong'");
+  doc = parsed(Format::json, three_tests());
+  doc["tests"][1]["visibility"] = "secret";
+  EXPECT_EQ(read_error(doc.dump()), "unknown visibility 'secret'");
 }
 
 TEST(text_report, shows_the_score_and_the_hidden_tests) {

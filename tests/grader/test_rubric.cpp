@@ -175,7 +175,7 @@ TEST(rubric_loader, reads_every_visibility) {
 TEST(rubric_loader, rejects_an_unknown_top_level_key) {
   EXPECT_EQ(error_of(kHead + kFirstTest + "points: 10\n"),
             "rubric.yaml:9:1: unknown key 'points' in the rubric; expected one of: assignment, "
-            "build, limits, submission, tests, title");
+            "build, gradescope, limits, submission, tests, title");
 }
 
 TEST(rubric_loader, rejects_an_unknown_test_key) {
@@ -319,6 +319,55 @@ TEST(rubric_loader, rejects_a_bad_visibility) {
                              "    visibility: secret\n"),
             "rubric.yaml:9:17: test 'first' visibility must be visible, hidden, after_due_date or "
             "after_published, found 'secret'");
+}
+
+TEST(rubric_loader, results_are_visible_and_stdout_hidden_on_gradescope_by_default) {
+  Rubric r = parse(kHead + kFirstTest);
+  EXPECT_EQ(r.gradescope.visibility, Visibility::visible);
+  EXPECT_EQ(r.gradescope.stdout_visibility, Visibility::hidden);
+}
+
+TEST(rubric_loader, reads_the_gradescope_visibility_settings) {
+  Rubric r = parse(kHead + kFirstTest +
+                   "gradescope: {visibility: after_published, stdout_visibility: visible}\n");
+  EXPECT_EQ(r.gradescope.visibility, Visibility::after_published);
+  EXPECT_EQ(r.gradescope.stdout_visibility, Visibility::visible);
+  r = parse(kHead + kFirstTest + "gradescope:\n  visibility: after_due_date\n");
+  EXPECT_EQ(r.gradescope.visibility, Visibility::after_due_date);
+  EXPECT_EQ(r.gradescope.stdout_visibility, Visibility::hidden);
+  r = parse(kHead + kFirstTest + "gradescope: {visibility: hidden}\n");
+  EXPECT_EQ(r.gradescope.visibility, Visibility::hidden);
+}
+
+TEST(rubric_loader, rejects_a_gradescope_visibility_listing_the_allowed_values) {
+  EXPECT_EQ(error_of(kHead + kFirstTest + "gradescope: {visibility: after_grading}\n"),
+            "rubric.yaml:9:26: gradescope.visibility must be one of hidden, after_due_date, "
+            "after_published, visible; found 'after_grading'");
+  EXPECT_EQ(error_of(kHead + kFirstTest + "gradescope:\n  stdout_visibility: Visible\n"),
+            "rubric.yaml:10:22: gradescope.stdout_visibility must be one of hidden, "
+            "after_due_date, after_published, visible; found 'Visible'");
+  EXPECT_EQ(error_of(kHead + kFirstTest + "gradescope: {visibility: [hidden]}\n"),
+            "rubric.yaml:9:26: gradescope.visibility must be text");
+}
+
+TEST(rubric_loader, rejects_an_unknown_or_duplicate_gradescope_key) {
+  EXPECT_EQ(error_of(kHead + kFirstTest + "gradescope: {visible: true}\n"),
+            "rubric.yaml:9:14: unknown key 'visible' in gradescope; expected one of: "
+            "stdout_visibility, visibility");
+  EXPECT_EQ(error_of(kHead + kFirstTest +
+                     "gradescope:\n  visibility: hidden\n  visibility: visible\n"),
+            "rubric.yaml:11:3: duplicate key 'visibility' in gradescope");
+  EXPECT_EQ(error_of(kHead + kFirstTest + "gradescope: hidden\n"),
+            "rubric.yaml:9:13: gradescope must be a mapping (key: value lines)");
+}
+
+TEST(rubric_loader, parse_visibility_knows_gradescopes_four_names) {
+  EXPECT_EQ(parse_visibility("hidden"), Visibility::hidden);
+  EXPECT_EQ(parse_visibility("after_due_date"), Visibility::after_due_date);
+  EXPECT_EQ(parse_visibility("after_published"), Visibility::after_published);
+  EXPECT_EQ(parse_visibility("visible"), Visibility::visible);
+  EXPECT_EQ(parse_visibility("public"), std::nullopt);
+  EXPECT_EQ(parse_visibility(""), std::nullopt);
 }
 
 TEST(rubric_loader, rejects_a_negative_tolerance) {
