@@ -12,6 +12,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "compare.hpp"
 
 namespace pg::grader {
@@ -124,8 +126,24 @@ Kit load_kit(const std::string& dir) {
   return kit;
 }
 
+std::string with_shown_paths(std::string log, const std::vector<std::string>& files,
+                             const std::string& source_dir, const std::string& shown_dir) {
+  const auto replace_all = [&](const std::string& from, const std::string& to) {
+    for (auto at = log.find(from); at != std::string::npos; at = log.find(from, at + to.size())) {
+      log.replace(at, from.size(), to);
+    }
+  };
+  for (const auto& f : files) {
+    // the host path first: it ends with "/src/<f>" too
+    if (!source_dir.empty()) replace_all(source_dir + "/" + f, shown_dir + f);
+    replace_all("/src/" + f, shown_dir + f);
+  }
+  return log;
+}
+
 BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::string& source_dir,
-                             const std::string& out_dir, const SandboxPolicy& policy) {
+                             const std::string& out_dir, const SandboxPolicy& policy,
+                             const BuildView& view) {
   BuildResult result;
   hand_over(policy, out_dir);
   const auto start = std::chrono::steady_clock::now();
@@ -137,6 +155,9 @@ BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::st
   compile.mounts = {{source_dir, "/src", false},
                     {kit.include_dir(), "/kit/include", false},
                     {out_dir, "/out", true}};
+  if (!view.contract_dir.empty()) {
+    compile.mounts.push_back({view.contract_dir, "/contract", false});
+  }
   compile.workdir = "/out";
   std::vector<std::string> sources, objects;
   for (const auto& f : rubric.files) {
@@ -149,7 +170,9 @@ BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::st
     SandboxConfig c = compile;
     c.argv = {kit.cxx};
     c.argv.insert(c.argv.end(), kit.cxxflags.begin(), kit.cxxflags.end());
-    c.argv.insert(c.argv.end(), {"-fmax-errors=10", "-I/kit/include"});
+    c.argv.push_back("-fmax-errors=10");
+    if (!view.contract_dir.empty()) c.argv.push_back("-I/contract");
+    c.argv.push_back("-I/kit/include");
     if (!kit.precompiled.empty()) {
       c.argv.insert(c.argv.end(), {"-include", "/kit/include/" + kit.precompiled});
     }
@@ -163,16 +186,16 @@ BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::st
   bool compiled = true;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const RunResult& c = runs[i];
-    result.log += c.output;
+    result.log += with_shown_paths(c.output, sources, source_dir, view.shown_dir);
     if (c.timed_out) {
-      stop(result, "compiling " + sources[i] + " did not finish within the time limit of " +
-                       num(rubric.build.wall_s) +
-                       " s (look for a template or constexpr computation that never ends)");
+      stop(result, fmt::format("compiling {}{} did not finish within the time limit of {} s (look "
+                               "for a template or constexpr computation that never ends)",
+                               view.shown_dir, sources[i], num(rubric.build.wall_s)));
       compiled = false;
     } else if (!c.status.exited || c.status.code != 0) {
       if (!c.status.exited) {
-        stop(result, "the compiler was killed by " + signal_name(c.status.signal) +
-                         " while compiling " + sources[i]);
+        stop(result, fmt::format("the compiler was killed by {} while compiling {}{}",
+                                 signal_name(c.status.signal), view.shown_dir, sources[i]));
       }
       if (c.output_truncated) result.log += "\n[compiler output truncated]";
       compiled = false;

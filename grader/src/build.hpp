@@ -39,10 +39,28 @@ struct BuildResult {
   double compile_seconds = 0, link_seconds = 0;  // wall time of each step
 };
 
+// How a build sees the contract and names the submission's files, beyond the kit.
+struct BuildView {
+  // a folder of contract headers (<assignment>/<header>.hpp, common/...) searched before the
+  // kit's, or "": `pixelgrad check` puts the course's versions there, whatever the working tree
+  // (and so the kit) holds
+  std::string contract_dir;
+  // what compiler messages call the folder of the submission's files: "" gives "knn.cpp:31:60"
+  // (grade: as in the submission), "assignments/knn/" gives "assignments/knn/knn.cpp:31:60"
+  // (check: the file the student edits), never the sandbox's "/src/knn.cpp"
+  std::string shown_dir;
+};
+
 // Compiles source_dir/<rubric.files> and links the runner into out_dir (which must exist). The
 // files are compiled at the same time, one compiler each, as many at once as there are cores.
 BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::string& source_dir,
-                             const std::string& out_dir, const SandboxPolicy& policy);
+                             const std::string& out_dir, const SandboxPolicy& policy,
+                             const BuildView& view = {});
+
+// `log` with the paths of the submission's files as the compiler saw them (`/src/knn.cpp`, or
+// `source_dir/knn.cpp` without bubblewrap) written as `shown_dir` + "knn.cpp".
+std::string with_shown_paths(std::string log, const std::vector<std::string>& files,
+                             const std::string& source_dir, const std::string& shown_dir);
 
 // The first `n` error lines of a build log, in order: the compiler's `error:` and `fatal error:`
 // lines and the linker's undefined or multiple definitions, each message once (a file that

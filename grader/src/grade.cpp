@@ -1113,6 +1113,7 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
                      options.assignment + "'");
   }
   report.title = rubric.title;
+  report.gradescope = rubric.gradescope;
   std::vector<TestSpec> tests;
   for (const auto& t : rubric.tests) {
     if (!options.public_only || t.visibility == Visibility::visible) {
@@ -1150,7 +1151,7 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
   fs::create_directories(src);
   fs::create_directories(out);
   try {
-    collect_submission(options.submission, rubric.files, src.string());
+    collect_submission(options.submission, rubric.files, src.string(), {}, rubric.assignment);
   } catch (const SubmissionError& e) {
     throw UsageError(e.what());
   }
@@ -1162,7 +1163,8 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
   // the reference answers the untimed tests while the submission compiles (one file keeps one
   // core busy; the reference takes the other); whatever is left when the build is done waits
   std::future<BuildResult> building = std::async(std::launch::async, [&] {
-    return build_submission(kit, rubric, src.string(), out.string(), policy);
+    return build_submission(kit, rubric, src.string(), out.string(), policy,
+                            {options.contract_dir, options.shown_dir});
   });
   for (const auto& t : tests) {
     if (building.wait_for(std::chrono::seconds(0)) == std::future_status::ready) break;

@@ -27,6 +27,8 @@ struct GradeOptions {
   std::string rubric_path;     // empty: <rubric dir>/<assignment>.yaml
   std::string kit_dir;         // empty: default_kit_dir()
   bool public_only = false;    // student mode: only visible tests run
+  std::string contract_dir;    // headers compiled against before the kit's (BuildView), or ""
+  std::string shown_dir;       // how compiler messages name the files' folder (BuildView)
   int slot = -1;               // sandbox slot (and uid); -1 takes the lowest free one
   std::function<void(const TestResult&)> on_test;  // progress, called after each test
 };

@@ -1,77 +1,39 @@
-// pixelgrad: the grader's command line. Parses arguments, runs a stage pipeline, writes reports,
-// and maps outcomes to exit statuses (0 graded, 2 usage or configuration error, 1 internal error).
-// Not grading logic: see grade.cpp.
+// pixelgrad: the grader's command line. Runs what cli.cpp parsed: checks what can be checked
+// before grading (the assignment, the --output file, the contract headers `check` compiles
+// against), grades, writes reports, and maps outcomes to exit statuses (0 graded, 2 usage or
+// configuration error, 1 internal error). Not grading logic: see grade.cpp.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
-#include <map>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "build.hpp"
+#include "cli.hpp"
 #include "grade.hpp"
 #include "report.hpp"
+
+extern char** environ;
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace pg::grader;
-
-constexpr const char* kUsage = R"(usage:
-  pixelgrad grade --assignment A --submission DIR|ZIP [--rubric FILE] [--format F] [--output PATH]
-  pixelgrad check <assignment> | --all [--format F]
-  pixelgrad help
-
-  grade   grades one submission (a folder or a .zip holding the files the rubric names)
-  check   student mode: builds your working tree's files and runs the public tests
-formats: text (default), json, gradescope
-exit status: 0 graded (whatever the score), 2 usage or configuration error, 1 internal error
-)";
-
-struct CommandLine {
-  std::string command;
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> options;
-  bool all = false;
-};
-
-CommandLine parse(int argc, char** argv) {
-  CommandLine c;
-  if (argc < 2) throw UsageError("no command given");
-  c.command = argv[1];
-  const std::vector<std::string> with_value = {"--assignment", "--submission", "--rubric",
-                                               "--format", "--output", "--kit"};
-  for (int i = 2; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--all") {
-      c.all = true;
-    } else if (a.starts_with("--")) {
-      std::string key = a, value;
-      if (auto eq = a.find('='); eq != std::string::npos) {
-        key = a.substr(0, eq);
-        value = a.substr(eq + 1);
-      } else if (i + 1 < argc) {
-        value = argv[++i];
-      } else {
-        throw UsageError(a + " needs a value");
-      }
-      if (std::find(with_value.begin(), with_value.end(), key) == with_value.end()) {
-        throw UsageError("unknown option " + key);
-      }
-      c.options[key] = value;
-    } else {
-      c.positional.push_back(a);
-    }
-  }
-  return c;
-}
-
-std::string option(const CommandLine& c, const std::string& key, const std::string& fallback = "") {
-  auto it = c.options.find(key);
-  return it == c.options.end() ? fallback : it->second;
-}
 
 // The checkout a student works in: the nearest folder upwards holding assignments/ and grader/.
 fs::path find_checkout() {
@@ -82,37 +44,103 @@ fs::path find_checkout() {
   return PIXELGRAD_SOURCE_DIR;
 }
 
+std::optional<std::string> read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The report file can be written: checked before grading, so that no grading time is lost on a
+// report that cannot be kept. A file that did not exist is not left behind.
+void check_writable(const std::string& output) {
+  std::error_code ec;
+  const bool existed = fs::exists(output, ec);
+  errno = 0;
+  std::ofstream probe(output, std::ios::app);
+  if (!probe) {
+    const std::string why = errno != 0 ? std::strerror(errno) : "cannot open it";
+    throw UsageError(fmt::format("cannot write the report to {}: {}; nothing was graded. Choose "
+                                 "an --output in a folder that exists and that you can write to",
+                                 output, why));
+  }
+  probe.close();
+  if (!existed) fs::remove(output, ec);
+}
+
 void write_report(const GradeReport& report, Format format, const std::string& output) {
   if (output.empty()) {
     make_writer(format, format == Format::text && ::isatty(1))->write(report, std::cout);
     return;
   }
   std::ofstream out(output);
-  if (!out) throw UsageError("cannot write the report to " + output);
+  if (!out) throw UsageError(fmt::format("cannot write the report to {}", output));
   make_writer(format, false)->write(report, out);
 }
 
-void progress(const TestResult& t) {
-  if (::isatty(2)) {
-    std::cerr << "  " << to_string(t.verdict) << "  " << t.name << "\n";
-  }
-}
+// Progress on a terminal, one test at a time. When the report goes to the same terminal, each
+// test's line is erased by the next and the last by the report, so that every test is printed
+// once: in the report. When the report goes elsewhere (--output, a pipe), the lines stay.
+class Progress {
+ public:
+  explicit Progress(bool report_on_terminal)
+      : shown_(::isatty(2) != 0), transient_(report_on_terminal && ::isatty(1) != 0) {}
 
-// Runs one grading and writes its report; returns the exit status.
-int run_grading(GradeOptions options, Format format, const std::string& output) {
+  void operator()(const TestResult& t) {
+    ++done_;
+    if (!shown_) return;
+    const std::string line = fmt::format("  {:>3}  {:<16}{}", done_, to_string(t.verdict), t.name);
+    if (transient_) {
+      std::cerr << "\r\033[K" << fit(line) << std::flush;
+    } else {
+      std::cerr << line << "\n";
+    }
+  }
+  // erases the last transient line
+  void finish() {
+    if (shown_ && transient_ && done_ > 0) std::cerr << "\r\033[K" << std::flush;
+    done_ = 0;
+  }
+
+ private:
+  // at most the terminal's width less one character (a wrapped line would not be erased)
+  static std::string fit(const std::string& line) {
+    winsize ws{};
+    std::size_t width = ::ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 ? ws.ws_col - 1 : 79;
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      if ((static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) continue;
+      if (++chars > width) return line.substr(0, i);
+    }
+    return line;
+  }
+  bool shown_, transient_;
+  int done_ = 0;
+};
+
+// Runs one grading and writes its report; returns the exit status. `before` runs first, inside
+// the same error handling: what it throws is reported like a grading that failed.
+int run_grading(GradeOptions options, Format format, const std::string& output,
+                const std::function<void()>& before = {}) {
   DatasetSource data;
   GradeReport report;
-  options.on_test = progress;
+  report.assignment = options.assignment;
+  report.submission = options.submission;
+  Progress progress(output.empty());
+  options.on_test = [&](const TestResult& t) { progress(t); };
   int status = 0;
   try {
+    if (before) before();
     grade(options, data, report);
   } catch (const UsageError& e) {
     report.error = e.what();
     status = 2;
   } catch (const std::exception& e) {
-    report.error = std::string("internal error: ") + e.what();
+    report.error = fmt::format("internal error: {}", e.what());
     status = 1;
   }
+  progress.finish();
   if (status != 0) {
     std::cerr << "pixelgrad: " << report.error << "\n";
     // nothing graded counts: score 0, and one entry that says what went wrong
@@ -130,52 +158,178 @@ int run_grading(GradeOptions options, Format format, const std::string& output) 
   return status;
 }
 
-Format format_of(const CommandLine& c) {
-  std::string name = option(c, "--format", "text");
-  auto f = parse_format(name);
-  if (!f) throw UsageError("unknown format '" + name + "'; use one of " + format_names());
-  return *f;
+// The text of `relative` (to `root`) as last committed in the git repository holding `root`, or
+// nullopt (not a repository, not committed, no git).
+std::optional<std::string> committed(const fs::path& root, const std::string& relative) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return std::nullopt;
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  ::posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+  ::posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  const std::vector<std::string> args = {
+      "git", "-c", "safe.directory=" + root.string(), "-C", root.string(), "show",
+      "HEAD:./" + relative};
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int spawned = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
+  ::posix_spawn_file_actions_destroy(&actions);
+  ::close(fds[1]);
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  if (spawned != 0) return std::nullopt;
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
+  return text;
+}
+
+// The contract headers `check` compiles against: the course's, as the grader has them. The kit
+// holds the working tree's copies (`make build` copies them), which a student may have edited;
+// the course's version of each is the one last committed in the checkout. Each is written into
+// a folder searched before the kit's (BuildView::contract_dir), and every header whose working
+// copy differs is named in `edited`.
+class ContractHeaders {
+ public:
+  ContractHeaders(const fs::path& root, const std::string& kit_dir, const std::string& assignment) {
+    for (const std::string& folder : {assignment, std::string("common")}) {
+      std::error_code ec;
+      for (fs::directory_iterator it(fs::path(kit_dir) / "include" / folder, ec), end;
+           !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (it->path().extension() != ".hpp") continue;
+        const std::string relative = "assignments/" + folder + "/" + name;
+        const auto course = committed(root, relative);
+        if (!course) continue;  // nothing to compare with: the kit's copy it is
+        const auto working = read_file(root / relative);
+        if (working && *working != *course) edited.push_back(relative);
+        write(folder, name, *course);
+      }
+    }
+  }
+  ~ContractHeaders() {
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+  }
+  ContractHeaders(const ContractHeaders&) = delete;
+  ContractHeaders& operator=(const ContractHeaders&) = delete;
+
+  const std::string& dir() const { return dir_; }
+  std::vector<std::string> edited;
+
+ private:
+  void write(const std::string& folder, const std::string& name, const std::string& text) {
+    if (dir_.empty()) {
+      std::string tmpl = (fs::temp_directory_path() / "pixelgrad-contract-XXXXXX").string();
+      if (!::mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a folder in /tmp");
+      dir_ = tmpl;
+    }
+    // the compiler reads these under the sandbox's uid
+    const fs::path sub = fs::path(dir_) / folder;
+    fs::create_directories(sub);
+    for (const fs::path& p : {fs::path(dir_), sub}) {
+      fs::permissions(p, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                             fs::perms::others_read | fs::perms::others_exec);
+    }
+    std::ofstream(sub / name, std::ios::binary) << text;
+    fs::permissions(sub / name, fs::perms::owner_read | fs::perms::owner_write |
+                                    fs::perms::group_read | fs::perms::others_read);
+  }
+  std::string dir_;
+};
+
+std::string edited_warning(const std::vector<std::string>& edited) {
+  std::string list;
+  for (std::size_t i = 0; i < edited.size(); ++i) {
+    list += (i == 0 ? "" : i + 1 == edited.size() ? " and " : ", ") + edited[i];
+  }
+  return fmt::format(
+      "pixelgrad: you edited {0}; the grader uses its own copy of the contract headers, so check "
+      "compiles your code against the course's version (the one last committed), as the grader "
+      "will. Put what you added into your .cpp file (helpers can go in an anonymous namespace "
+      "there), then undo the header change: git checkout -- {1}\n",
+      list, fmt::join(edited, " "));
+}
+
+int grade_command(const CommandLine& cl) {
+  const Format format = *parse_format(cl.format);
+  if (!cl.output.empty()) check_writable(cl.output);
+  GradeOptions o;
+  o.assignment = cl.assignment;
+  o.submission = cl.submission;
+  o.rubric_path = cl.rubric;
+  o.kit_dir = cl.kit;
+  return run_grading(o, format, cl.output, [&] {
+    if (!cl.rubric.empty()) return;  // the rubric names its assignment; grade() compares them
+    const fs::path rubric = fs::path(default_rubric_dir()) / (cl.assignment + ".yaml");
+    if (!fs::exists(rubric)) {
+      throw UsageError(fmt::format("there is no assignment '{}' (no rubric {}); the assignments "
+                                   "are {}",
+                                   cl.assignment, rubric.string(),
+                                   list_of_assignments(default_rubric_dir())));
+    }
+  });
+}
+
+int check_command(const CommandLine& cl) {
+  const Format format = *parse_format(cl.format);
+  const fs::path root = find_checkout();
+  const std::string rubrics = (root / "grader" / "rubrics").string();
+  std::vector<std::string> names = cl.all ? assignments_in(rubrics) : cl.assignments;
+  for (const auto& name : names) {
+    if (!fs::exists(fs::path(rubrics) / (name + ".yaml")) ||
+        !fs::is_directory(root / "assignments" / name)) {
+      throw UsageError(fmt::format("there is no assignment '{}' in {}; the assignments are {}",
+                                   name, root.string(), list_of_assignments(rubrics)));
+    }
+  }
+  if (!cl.output.empty() && names.size() > 1) {
+    throw UsageError(fmt::format("--output holds one report, and check would write {}: check one "
+                                 "assignment at a time with --output",
+                                 names.size()));
+  }
+  if (!cl.output.empty()) check_writable(cl.output);
+  const std::string kit_dir = cl.kit.empty() ? default_kit_dir() : cl.kit;
+  int worst = 0;
+  for (const auto& name : names) {
+    const fs::path folder = root / "assignments" / name;
+    ContractHeaders contract(root, kit_dir, name);
+    if (!contract.edited.empty()) std::cerr << edited_warning(contract.edited);
+    GradeOptions o;
+    o.assignment = name;
+    o.submission = folder.string();
+    o.rubric_path = (fs::path(rubrics) / (name + ".yaml")).string();
+    o.kit_dir = cl.kit;
+    o.public_only = true;
+    o.contract_dir = contract.dir();
+    // compiler messages name the file as the student reaches it from here
+    std::error_code ec;
+    fs::path shown = fs::relative(folder, fs::current_path(), ec);
+    if (ec || shown.empty()) shown = folder;
+    o.shown_dir = shown == "." ? "" : shown.string() + "/";
+    worst = std::max(worst, run_grading(o, format, cl.output));
+  }
+  return worst;
 }
 
 int main_checked(int argc, char** argv) {
-  CommandLine c = parse(argc, argv);
-  if (c.command == "help" || c.command == "--help" || c.command == "-h") {
-    std::cout << kUsage;
+  const CommandLine cl = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+  if (!cl.help.empty()) {
+    std::cout << cl.help;
     return 0;
   }
-  if (c.command == "grade") {
-    GradeOptions o;
-    o.assignment = option(c, "--assignment");
-    o.submission = option(c, "--submission");
-    if (o.assignment.empty()) throw UsageError("grade needs --assignment NAME (e.g. knn)");
-    if (o.submission.empty()) throw UsageError("grade needs --submission FOLDER or ZIP");
-    o.rubric_path = option(c, "--rubric");
-    o.kit_dir = option(c, "--kit");
-    return run_grading(o, format_of(c), option(c, "--output"));
-  }
-  if (c.command == "check") {
-    const fs::path root = find_checkout();
-    std::vector<std::string> names = c.positional;
-    if (c.all) {
-      for (const auto& e : fs::directory_iterator(root / "grader" / "rubrics")) {
-        if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
-      }
-      std::sort(names.begin(), names.end());
-    }
-    if (names.empty()) throw UsageError("check needs an assignment name (e.g. knn) or --all");
-    int worst = 0;
-    for (const auto& name : names) {
-      GradeOptions o;
-      o.assignment = name;
-      o.submission = (root / "assignments" / name).string();
-      o.rubric_path = (root / "grader" / "rubrics" / (name + ".yaml")).string();
-      o.kit_dir = option(c, "--kit");
-      o.public_only = true;
-      worst = std::max(worst, run_grading(o, format_of(c), ""));
-    }
-    return worst;
-  }
-  throw UsageError("unknown command '" + c.command + "'");
+  if (cl.command == "grade") return grade_command(cl);
+  return check_command(cl);
 }
 
 }  // namespace
@@ -185,7 +339,7 @@ int main(int argc, char** argv) {
   try {
     return main_checked(argc, argv);
   } catch (const UsageError& e) {
-    std::cerr << "pixelgrad: " << e.what() << "\n\n" << kUsage;
+    std::cerr << "pixelgrad: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "pixelgrad: internal error: " << e.what() << "\n";

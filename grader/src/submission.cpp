@@ -17,6 +17,9 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
+
+#include <fmt/format.h>
 
 namespace pg::grader {
 
@@ -58,22 +61,53 @@ void write_file(const fs::path& path, const std::string& bytes) {
   if (!ok) throw SubmissionError("cannot write " + path.string() + ": " + std::strerror(errno));
 }
 
-// The bytes of the named file `dir/name`, which must be a regular file with no other name (a
-// symlink or a hard link could make the grader read a file the student cannot). The checks and
-// the read go through one descriptor, so the file cannot be swapped in between.
-std::string read_named_file(const fs::path& dir, const std::string& name,
+// libarchive's message for its last error ("" when it has none)
+std::string archive_error(archive* a) {
+  const char* e = archive_error_string(a);
+  return e ? e : "unknown error";
+}
+
+// What a student does about a damaged archive.
+constexpr const char* kMakeItAgain =
+    "; it may have been cut short while it was uploaded or copied: make the zip again and hand it "
+    "in again";
+
+// `dir` and below it each of `parts`, opened as folders through real folders only (a symlinked
+// folder could lead the grader to files the student cannot read): a descriptor, or -1 with
+// errno set.
+int open_folder(const fs::path& dir, const std::vector<std::string>& parts) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  for (const auto& part : parts) {
+    if (fd < 0) return -1;
+    const int next = ::openat(fd, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    const int saved = errno;
+    ::close(fd);
+    errno = saved;
+    fd = next;
+  }
+  return fd;
+}
+
+// Whether `name` is an entry of the folder `dirfd` (of any type: a link there is refused later).
+bool has_entry(int dirfd, const std::string& name) {
+  struct stat st {};
+  return dirfd >= 0 && ::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+// The bytes of the named file `name` in the folder `dirfd` (shown as `src`), which must be a
+// regular file with no other name (a symlink or a hard link could make the grader read a file the
+// student cannot). The checks and the read go through one descriptor, so the file cannot be
+// swapped in between.
+std::string read_named_file(int dirfd, const fs::path& src, const std::string& name,
                             const SubmissionLimits& limits) {
-  const fs::path src = dir / name;
   const std::string not_regular =
       src.string() + " is not a regular file (links and folders are not accepted)";
   struct stat st {};
-  if (::lstat(src.c_str(), &st) != 0) {
-    throw SubmissionError("the submission has no " + name + " (looked for " + src.string() +
-                          "); hand in the file the assignment names, at the top of the folder");
+  if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
+    throw SubmissionError(not_regular);
   }
-  if (!S_ISREG(st.st_mode)) throw SubmissionError(not_regular);
   // O_NOFOLLOW: not through a symlink put in its place since; O_NONBLOCK: nor stuck on a fifo
-  Fd in(::open(src.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  Fd in(::openat(dirfd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
   if (in.get() < 0 || ::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     throw SubmissionError(not_regular);
   }
@@ -101,18 +135,50 @@ std::string read_named_file(const fs::path& dir, const std::string& name,
   return bytes;
 }
 
+// Each file at the top of `dir`, else where a student's repository has it
+// (assignments/<assignment>/), as in `pixelgrad grade --submission .` from a repository's root.
 void from_folder(const fs::path& dir, const std::vector<std::string>& files, const fs::path& dest,
-                 const SubmissionLimits& limits) {
-  for (const auto& name : files) write_file(dest / name, read_named_file(dir, name, limits));
+                 const SubmissionLimits& limits, const std::string& assignment) {
+  Fd top(open_folder(dir, {}));
+  if (top.get() < 0) {
+    throw SubmissionError(fmt::format("cannot open the submission folder {}: {}", dir.string(),
+                                      std::strerror(errno)));
+  }
+  const fs::path repo_dir = dir / "assignments" / assignment;
+  std::optional<Fd> repo;
+  for (const auto& name : files) {
+    if (has_entry(top.get(), name)) {
+      write_file(dest / name, read_named_file(top.get(), dir / name, name, limits));
+      continue;
+    }
+    if (assignment.empty()) {
+      throw SubmissionError("the submission has no " + name + " (looked for " +
+                            (dir / name).string() +
+                            "); hand in the file the assignment names, at the top of the folder");
+    }
+    if (!repo) repo.emplace(open_folder(dir, {"assignments", assignment}));
+    if (!has_entry(repo->get(), name)) {
+      struct stat st {};
+      if (::lstat(repo_dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+        throw SubmissionError(fmt::format(
+            "{} is not a folder (a link to a folder is not accepted)", repo_dir.string()));
+      }
+      throw SubmissionError(fmt::format(
+          "the submission has no {} (looked for {} and {}); hand in the file the assignment "
+          "names, at the top of the folder or where the repository has it (assignments/{}/)",
+          name, (dir / name).string(), (repo_dir / name).string(), assignment));
+    }
+    write_file(dest / name, read_named_file(repo->get(), repo_dir / name, name, limits));
+  }
 }
 
 void from_zip(const fs::path& zip, const std::vector<std::string>& files, const fs::path& dest,
-              const SubmissionLimits& limits) {
+              const SubmissionLimits& limits, const std::string& assignment) {
   std::unique_ptr<archive, decltype(&archive_read_free)> a(archive_read_new(), archive_read_free);
   archive_read_support_format_zip(a.get());
   if (archive_read_open_filename(a.get(), zip.c_str(), 1 << 16) != ARCHIVE_OK) {
     throw SubmissionError(zip.string() + " is not a readable zip archive: " +
-                          archive_error_string(a.get()));
+                          archive_error(a.get()));
   }
   std::map<std::string, std::vector<std::string>> found;  // file name -> contents of each match
   long entries = 0, total = 0;
@@ -135,10 +201,17 @@ void from_zip(const fs::path& zip, const std::vector<std::string>& files, const 
       throw SubmissionError(zip.string() + " holds '" + path +
                             "', which is a link or a special file; only plain files are accepted");
     }
-    fs::path p(path);
-    const std::string base = p.filename().string();
+    std::vector<std::string> parts;
+    for (const auto& part : fs::path(path)) parts.push_back(part.string());
+    const std::size_t depth = parts.size();
+    const std::string base = parts.back();
+    // at the top or in one folder; or as in the repository, maybe in one folder (GitHub's
+    // "Download ZIP" puts everything in <repo>-main/)
+    const bool as_in_repository = !assignment.empty() && (depth == 3 || depth == 4) &&
+                                  parts[depth - 3] == "assignments" &&
+                                  parts[depth - 2] == assignment;
     const bool wanted = std::find(files.begin(), files.end(), base) != files.end() &&
-                        std::distance(p.begin(), p.end()) <= 2;
+                        (depth <= 2 || as_in_repository);
     if (!wanted) continue;
     const la_int64_t size = archive_entry_size(e);
     if (size > limits.max_file_bytes) {
@@ -157,19 +230,27 @@ void from_zip(const fs::path& zip, const std::vector<std::string>& files, const 
       bytes.append(buf, static_cast<std::size_t>(n));
     }
     if (n < 0) {
-      throw SubmissionError(zip.string() + ": cannot read " + path + ": " +
-                            archive_error_string(a.get()));
+      throw SubmissionError(fmt::format("{} is damaged: unpacking {} from it failed ({}){}",
+                                        zip.string(), path, archive_error(a.get()), kMakeItAgain));
     }
     found[base].push_back(std::move(bytes));
   }
   if (rc != ARCHIVE_EOF) {
-    throw SubmissionError(zip.string() + " is damaged: " + archive_error_string(a.get()));
+    const std::string which =
+        entries == 0 ? "its first entry" : fmt::format("the entry after its first {}", entries);
+    throw SubmissionError(fmt::format("{} is damaged: reading {} failed ({}){}", zip.string(),
+                                      which, archive_error(a.get()), kMakeItAgain));
   }
   for (const auto& name : files) {
     auto it = found.find(name);
     if (it == found.end()) {
-      throw SubmissionError(zip.string() + " has no " + name +
-                            "; put the file at the top of the zip (or in one folder)");
+      const std::string repository =
+          assignment.empty()
+              ? ""
+              : fmt::format(", or zip the repository (assignments/{}/{})", assignment, name);
+      throw SubmissionError(fmt::format(
+          "{} has no {}; put the file at the top of the zip (or in one folder){}", zip.string(),
+          name, repository));
     }
     if (it->second.size() > 1) {
       throw SubmissionError(zip.string() + " has " + std::to_string(it->second.size()) +
@@ -182,7 +263,8 @@ void from_zip(const fs::path& zip, const std::vector<std::string>& files, const 
 }  // namespace
 
 void collect_submission(const std::string& submission, const std::vector<std::string>& files,
-                        const std::string& dest, const SubmissionLimits& limits) {
+                        const std::string& dest, const SubmissionLimits& limits,
+                        const std::string& assignment) {
   fs::path src(submission);
   std::error_code ec;
   // the sandbox's uid must reach the copies, whatever the grader's umask made of `dest`
@@ -191,9 +273,9 @@ void collect_submission(const std::string& submission, const std::vector<std::st
                       fs::perms::others_read | fs::perms::others_exec,
                   ec);
   if (fs::is_directory(src, ec)) {
-    from_folder(src, files, dest, limits);
+    from_folder(src, files, dest, limits, assignment);
   } else if (fs::is_regular_file(src, ec) && lower(src.extension().string()) == ".zip") {
-    from_zip(src, files, dest, limits);
+    from_zip(src, files, dest, limits, assignment);
   } else if (!fs::exists(src, ec)) {
     throw SubmissionError("the submission " + submission + " does not exist");
   } else {

@@ -131,45 +131,46 @@ TEST(careless, a_file_that_includes_itself_is_told_which_include_loops) {
   GradeReport r = grade_sample("knn", "tests/submissions/knn_careless/includes_itself", kHostile);
   const std::string message = compile_error_message(r);
   EXPECT_THAT(message,
-              StartsWith("the submission did not build: /src/knn.cpp:5:23: error: #include nested "
+              StartsWith("the submission did not build: knn.cpp:5:23: error: #include nested "
                          "depth 200 exceeds maximum of 200 (use -fmax-include-depth=DEPTH to "
                          "increase the maximum)\n"
-                         "the #include at /src/knn.cpp:6 makes a file include itself: #include "
+                         "the #include at knn.cpp:6 makes a file include itself: #include "
                          "only headers (.hpp), never a .cpp file\n\n"
-                         "/src/knn.cpp:5:23: error: #include nested depth 200"));
+                         "knn.cpp:5:23: error: #include nested depth 200"));
   // the 199 lines of "In file included from" are left out of the message, not of the log
   EXPECT_THAT(message, Not(HasSubstr("included from")));
   EXPECT_THAT(message, HasSubstr("    6 | #include \"knn.cpp\"\n"));
-  EXPECT_THAT(r.build_log, StartsWith("In file included from /src/knn.cpp:6,\n"));
+  EXPECT_THAT(r.build_log, StartsWith("In file included from knn.cpp:6,\n"));
 }
 
 TEST(careless, a_missing_semicolon_leads_with_the_compilers_error) {
   GradeReport r = grade_sample("knn", "tests/submissions/knn_careless/missing_semicolon", kHostile);
   const std::string message = compile_error_message(r);
   EXPECT_EQ(message,
-            "the submission did not build: /src/knn.cpp:34:60: error: expected ‘;’ before ‘}’ "
+            "the submission did not build: knn.cpp:34:60: error: expected ‘;’ before ‘}’ "
             "token\n"
             "\n"
-            "/src/knn.cpp: In function ‘pg::Mat pg::knn::compute_distances_two_loops(const "
+            "knn.cpp: In function ‘pg::Mat pg::knn::compute_distances_two_loops(const "
             "pg::Mat&, const pg::Mat&)’:\n"
-            "/src/knn.cpp:34:60: error: expected ‘;’ before ‘}’ token\n"
+            "knn.cpp:34:60: error: expected ‘;’ before ‘}’ token\n"
             "   34 |       dists(i, j) = (X_test.row(i) - X_train.row(j)).norm()\n"
             "      |                                                            ^\n"
             "      |                                                            ;\n"
             "   35 |       // END SOLUTION\n"
             "   36 |     }\n"
             "      |     ~");
-  // the text report shows the first failure in full and the others by their first line
+  // the text report says it once, under the first test; the others are compile_error too
   std::ostringstream text;
   make_writer(Format::text)->write(r, text);
   const std::string first =
-      "the submission did not build: /src/knn.cpp:34:60: error: expected ‘;’ before ‘}’ token\n";
+      "the submission did not build: knn.cpp:34:60: error: expected ‘;’ before ‘}’ token\n";
   std::size_t count = 0;
   for (auto at = text.str().find(first); at != std::string::npos;
        at = text.str().find(first, at + 1)) {
     ++count;
   }
-  EXPECT_EQ(count, r.tests.size());
+  EXPECT_EQ(count, 1u);
+  EXPECT_THAT(text.str(), Not(HasSubstr("/src/")));
 }
 
 TEST(careless, a_compile_out_of_time_says_so_in_every_test) {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -240,6 +241,101 @@ TEST(submission_folder, rejects_a_file_over_max_file_bytes) {
   write_text(dir / "sub/knn.cpp", std::string(2048, 'x'));
   collect_submission(dir.sub(), kFiles, dir.out(), limits);
   EXPECT_EQ(fs::file_size(dir / "out/knn.cpp"), 2048u);
+}
+
+// `pixelgrad grade --submission .` from a student's repository (the README's CI recipe)
+TEST(submission_folder, takes_the_file_where_a_repository_has_it) {
+  TempDir dir;
+  fs::create_directories(dir / "sub/assignments/knn");
+  write_text(dir / "sub/assignments/knn/knn.cpp", kSource);
+  fs::create_directories(dir / "sub/reference/knn");
+  write_text(dir / "sub/reference/knn/knn.cpp", "// not this one");
+  collect_submission(dir.sub(), kFiles, dir.out(), {}, "knn");
+  EXPECT_EQ(read_text(dir / "out/knn.cpp"), kSource);
+}
+
+TEST(submission_folder, takes_the_file_at_the_top_before_the_repository_layout) {
+  TempDir dir;
+  fs::create_directories(dir / "sub/assignments/knn");
+  write_text(dir / "sub/assignments/knn/knn.cpp", "// the repository's");
+  write_text(dir / "sub/knn.cpp", kSource);
+  collect_submission(dir.sub(), kFiles, dir.out(), {}, "knn");
+  EXPECT_EQ(read_text(dir / "out/knn.cpp"), kSource);
+}
+
+TEST(submission_folder, names_both_places_it_looked_for_a_missing_file) {
+  TempDir dir;
+  EXPECT_EQ(error_of([&] { collect_submission(dir.sub(), kFiles, dir.out(), {}, "knn"); }),
+            "the submission has no knn.cpp (looked for " + (dir / "sub/knn.cpp").string() +
+                " and " + (dir / "sub/assignments/knn/knn.cpp").string() +
+                "); hand in the file the assignment names, at the top of the folder or where the "
+                "repository has it (assignments/knn/)");
+}
+
+TEST(submission_folder, rejects_a_symlinked_assignment_folder) {
+  TempDir dir;
+  fs::create_directories(dir / "elsewhere");
+  write_text(dir / "elsewhere/knn.cpp", "not for students");
+  fs::create_directories(dir / "sub/assignments");
+  fs::create_directory_symlink(dir / "elsewhere", dir / "sub/assignments/knn");
+  EXPECT_EQ(error_of([&] { collect_submission(dir.sub(), kFiles, dir.out(), {}, "knn"); }),
+            (dir / "sub/assignments/knn").string() +
+                " is not a folder (a link to a folder is not accepted)");
+  EXPECT_FALSE(fs::exists(dir / "out/knn.cpp"));
+}
+
+TEST(submission_folder, rejects_a_symlink_in_place_of_the_file_in_the_repository_layout) {
+  TempDir dir;
+  write_text(dir / "secret.txt", "not for students");
+  fs::create_directories(dir / "sub/assignments/knn");
+  fs::create_symlink(dir / "secret.txt", dir / "sub/assignments/knn/knn.cpp");
+  EXPECT_EQ(error_of([&] { collect_submission(dir.sub(), kFiles, dir.out(), {}, "knn"); }),
+            (dir / "sub/assignments/knn/knn.cpp").string() +
+                " is not a regular file (links and folders are not accepted)");
+}
+
+TEST(submission_zip, takes_the_file_where_the_repository_has_it) {
+  TempDir dir;
+  // as `zip -r` from the repository's root, and as GitHub's "Download ZIP" (one folder around it)
+  for (const std::string top : {"", "pixelgrad-main/"}) {
+    const fs::path zip = dir / "repo.zip";
+    write_zip(zip, {{top + "README.md", "notes"},
+                    {top + "assignments/knn/knn.cpp", kSource},
+                    {top + "reference/knn/knn.cpp", "// the reference is not taken"},
+                    {top + "tests/submissions/knn/bug/knn.cpp", "// nor a sample"}});
+    collect_submission(zip.string(), kFiles, dir.out(), {}, "knn");
+    EXPECT_EQ(read_text(dir / "out/knn.cpp"), kSource) << top;
+    fs::remove(dir / "out/knn.cpp");
+  }
+}
+
+TEST(submission_zip, says_where_to_put_a_missing_file_in_a_repository_zip) {
+  TempDir dir;
+  const fs::path zip = dir / "repo.zip";
+  write_zip(zip, {{"assignments/linear/linear.cpp", kSource}});
+  EXPECT_EQ(error_of([&] { collect_submission(zip.string(), kFiles, dir.out(), {}, "knn"); }),
+            zip.string() + " has no knn.cpp; put the file at the top of the zip (or in one "
+                           "folder), or zip the repository (assignments/knn/knn.cpp)");
+}
+
+// A zip cut short (an upload that stopped): libarchive says "ZIP decompression failed (-5)"; the
+// student needs to hear that the archive is damaged, which one, and where it broke.
+TEST(submission_zip, a_truncated_zip_is_called_damaged_naming_the_archive_and_the_file) {
+  TempDir dir;
+  const fs::path zip = dir / "alice.zip";
+  std::string source;  // hardly compressible, so that the cut falls inside knn.cpp's data
+  std::uint64_t x = 88172645463325252ULL;
+  while (source.size() < 200000) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    source += static_cast<char>('!' + x % 90);
+  }
+  write_zip(zip, {{"notes.txt", "notes"}, {"knn.cpp", source}});
+  fs::resize_file(zip, fs::file_size(zip) / 2);
+  const std::string error =
+      error_of([&] { collect_submission(zip.string(), kFiles, dir.out()); });
+  EXPECT_THAT(error, StartsWith(zip.string() + " is damaged: unpacking knn.cpp from it failed ("));
+  EXPECT_THAT(error, HasSubstr("make the zip again and hand it in again"));
+  EXPECT_FALSE(fs::exists(dir / "out/knn.cpp"));
 }
 
 TEST(submission_zip, takes_the_file_at_the_top) {

@@ -1,0 +1,201 @@
+// The pixelgrad command line with CLI11: one subcommand each for grade, check and help, each with
+// --help; the texts name every option, the assignments, the formats, the environment variables
+// and the exit statuses. Values are checked here where the parser can (a format), by main.cpp
+// where they need the file system (an assignment, an --output folder).
+#include "cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+
+#include "build.hpp"
+#include "grade.hpp"
+#include "report.hpp"
+
+namespace pg::grader {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kSynopsis = R"(pixelgrad: grades C++ submissions to the Pixelgrad assignments against the reference, in a
+sandbox, and runs the public tests on a student's working tree.
+
+usage:
+  pixelgrad check <assignment>... | --all [--format F] [--output PATH] [--kit DIR]
+  pixelgrad grade --assignment A --submission DIR|ZIP [--rubric FILE] [--format F] [--output PATH]
+                  [--kit DIR]
+  pixelgrad help [<command>]
+  pixelgrad <command> --help)";
+
+std::string footer() {
+  const std::string rubrics = default_rubric_dir();
+  return fmt::format(
+      R"(assignments: {} (the rubrics in {})
+formats: {} (text is the default)
+
+environment:
+  PIXELGRAD_KIT        the kit (contract headers, harness, reference runners, compiler flags) when
+                       --kit is not given; else {}
+  PIXELGRAD_RUBRICS    the folder of <assignment>.yaml rubrics `grade` uses when --rubric is not
+                       given; else {}
+  PIXELGRAD_DATA       the folder searched first for the data sets (then datasets/data/<name>/,
+                       then /usr/share/datasets/<name>/)
+  PIXELGRAD_NO_BWRAP   set: do not use bubblewrap (rlimits and a uid of its own only)
+  PIXELGRAD_NO_CGROUP  set: no cgroups for limits and CPU time (the process clocks instead)
+  TMPDIR               where the work folder of a grading is made (else /tmp)
+
+exit status: 0 graded, whatever the score; 2 usage or configuration error (bad option or rubric,
+missing submission file or data set), with a message saying what to do; 1 internal error.
+)",
+      list_of_assignments(rubrics), rubrics, format_names(), default_kit_dir(), rubrics);
+}
+
+// Throws UsageError with CLI11's message and where to read more.
+[[noreturn]] void refuse(const std::string& message, const std::string& command) {
+  throw UsageError(fmt::format("{}\nrun `pixelgrad {}--help` for the options", message,
+                               command.empty() ? "" : command + " "));
+}
+
+}  // namespace
+
+std::vector<std::string> assignments_in(const std::string& rubric_dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(rubric_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".yaml") names.push_back(it->path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string list_of_assignments(const std::string& rubric_dir) {
+  const std::vector<std::string> names = assignments_in(rubric_dir);
+  if (names.empty()) return fmt::format("none ({} holds no <assignment>.yaml)", rubric_dir);
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+std::string usage() {
+  CLI::App app(kSynopsis, "pixelgrad");
+  app.footer(footer());
+  app.add_subcommand("check",
+                     "student mode: builds your working tree's files and runs the public tests");
+  app.add_subcommand("grade", "grades one submission (a folder or a .zip)");
+  app.add_subcommand("help", "prints this text, or a command's options");
+  return app.help();
+}
+
+CommandLine parse_command_line(const std::vector<std::string>& args) {
+  CommandLine cl;
+  if (args.empty()) refuse("no command given: use check, grade or help", "");
+  const std::string& first = args.front();
+  if (first == "help" || first == "--help" || first == "-h") {
+    cl.command = "help";
+    if (args.size() == 1 || first != "help" || args[1].starts_with("-")) {
+      cl.help = usage();
+      return cl;
+    }
+    // `pixelgrad help grade` is `pixelgrad grade --help`
+    if (args.size() > 2 || (args[1] != "grade" && args[1] != "check")) {
+      refuse(fmt::format("pixelgrad help takes one command name (grade or check), not '{}'",
+                         fmt::join(args.begin() + 1, args.end(), " ")),
+             "");
+    }
+    return parse_command_line({args[1], "--help"});
+  }
+  if (first != "grade" && first != "check") {
+    refuse(fmt::format("unknown command '{}'; the commands are check, grade and help", first), "");
+  }
+  cl.command = first;
+  if (first == "check") {
+    for (const auto& a : args) {
+      if (a == "--rubric" || a.starts_with("--rubric=")) {
+        refuse("check does not take --rubric: it runs the public tests of your checkout's rubric "
+               "(grader/rubrics/<assignment>.yaml), exactly as the grader will. To grade with "
+               "another rubric, use `pixelgrad grade --assignment A --submission "
+               "assignments/A --rubric FILE`",
+               "check");
+      }
+    }
+  }
+
+  CLI::App app(kSynopsis, "pixelgrad");
+  app.footer(footer());
+  app.require_subcommand(1);
+
+  CLI::App* grade = app.add_subcommand("grade", "grades one submission (a folder or a .zip)");
+  grade->description(
+      "pixelgrad grade: grades one submission with every test of the rubric, hidden ones "
+      "included.\n"
+      "usage: pixelgrad grade --assignment A --submission DIR|ZIP [--rubric FILE] [--format F] "
+      "[--output PATH] [--kit DIR]");
+  grade->add_option("--assignment", cl.assignment, "the assignment (required), e.g. knn")
+      ->option_text("A");
+  grade->add_option("--submission", cl.submission,
+                    "the submission (required): a folder or a .zip holding the files the rubric "
+                    "names, at the top, in one folder, or where a repository has them "
+                    "(assignments/A/)")
+      ->option_text("DIR|ZIP");
+  grade->add_option("--rubric", cl.rubric,
+                    "the rubric; else $PIXELGRAD_RUBRICS/A.yaml, else grader/rubrics/A.yaml")
+      ->option_text("FILE");
+
+  CLI::App* check = app.add_subcommand(
+      "check", "student mode: builds your working tree's files and runs the public tests");
+  check->description(
+      "pixelgrad check: builds assignments/<assignment>/ of the checkout you are in against the "
+      "course's contract headers, as the grader does, and runs the public tests; hidden tests "
+      "run only when your work is graded.\n"
+      "usage: pixelgrad check <assignment>... | --all [--format F] [--output PATH] [--kit DIR]");
+  check->add_option("assignment", cl.assignments, "the assignments to check, e.g. knn")
+      ->option_text("<assignment>...");
+  check->add_flag("--all", cl.all, "check every assignment");
+
+  for (CLI::App* sub : {grade, check}) {
+    sub->add_option("--format", cl.format,
+                    fmt::format("the report's format: {}; text is the default", format_names()))
+        ->option_text("F");
+    sub->add_option("--output", cl.output,
+                    "write the report to this file (checked before grading starts); else to "
+                    "the standard output")
+        ->option_text("PATH");
+    sub->add_option("--kit", cl.kit,
+                    fmt::format("the kit folder; else $PIXELGRAD_KIT, else {}", default_kit_dir()))
+        ->option_text("DIR");
+  }
+
+  std::vector<const char*> argv = {"pixelgrad"};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::CallForHelp&) {
+    cl.help = app.help();
+    return cl;
+  } catch (const CLI::ParseError& e) {
+    refuse(e.what(), cl.command);
+  }
+
+  if (!parse_format(cl.format)) {
+    refuse(fmt::format("unknown format '{}'; use one of {}", cl.format, format_names()),
+           cl.command);
+  }
+  if (cl.command == "grade") {
+    if (cl.assignment.empty()) refuse("grade needs --assignment NAME (e.g. knn)", "grade");
+    if (cl.submission.empty()) refuse("grade needs --submission FOLDER or ZIP", "grade");
+  } else {
+    if (cl.all && !cl.assignments.empty()) {
+      refuse(fmt::format("check takes assignment names or --all, not both ({} and --all)",
+                         fmt::join(cl.assignments, " ")),
+             "check");
+    }
+    if (!cl.all && cl.assignments.empty()) {
+      refuse("check needs an assignment name (e.g. knn) or --all", "check");
+    }
+  }
+  return cl;
+}
+
+}  // namespace pg::grader
