@@ -2,7 +2,13 @@
 // Not the image tensors (those live in tensor.hpp, so that most files skip the Tensor module).
 #pragma once
 
+// g++ 12 warns "'__Y' may be used uninitialized" inside its own AVX-512 intrinsics wherever
+// Eigen's matrix products are inlined (a false positive of the compiler): silenced for Eigen's
+// headers only, so that a build shows the warnings about your code and nothing else
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <Eigen/Core>
+#pragma GCC diagnostic pop
 
 namespace pg {
 

@@ -34,8 +34,8 @@ class BusyLoops {
     for (int i = 0; i < n; ++i) {
       const pid_t pid = ::fork();
       if (pid == 0) {
-        for (volatile unsigned long spins = 0;; spins = spins + 1) {
-        }
+        volatile unsigned long spins = 0;
+        for (;;) spins = spins + 1;
       }
       if (pid > 0) pids_.push_back(pid);
     }
