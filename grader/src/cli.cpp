@@ -78,8 +78,16 @@ std::string list_of_assignments(const std::string& rubric_dir) {
   return fmt::format("{}", fmt::join(names, ", "));
 }
 
+// Our descriptions carry the usage lines; CLI11's own ("Usage: pixelgrad grade [OPTIONS]") would
+// repeat them less precisely.
+class Formatter : public CLI::Formatter {
+ public:
+  std::string make_usage(const CLI::App*, std::string) const override { return ""; }
+};
+
 std::string usage() {
   CLI::App app(kSynopsis, "pixelgrad");
+  app.formatter(std::make_shared<Formatter>());
   app.footer(footer());
   app.add_subcommand("check",
                      "student mode: builds your working tree's files and runs the public tests");
@@ -123,6 +131,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   }
 
   CLI::App app(kSynopsis, "pixelgrad");
+  app.formatter(std::make_shared<Formatter>());
   app.footer(footer());
   app.require_subcommand(1);
 
