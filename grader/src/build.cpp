@@ -98,9 +98,10 @@ std::string default_kit_dir() {
 Kit load_kit(const std::string& dir) {
   std::ifstream in(dir + "/toolchain.txt");
   if (!in) {
-    throw std::runtime_error("no grader kit in " + dir +
-                             " (toolchain.txt is missing): run `make build` first, or set "
-                             "PIXELGRAD_KIT to the kit folder of a build");
+    throw std::runtime_error(fmt::format("no grader kit in {} (toolchain.txt is missing): run "
+                                         "`make build` first, or set PIXELGRAD_KIT to the kit "
+                                         "folder of a build",
+                                         dir));
   }
   Kit kit;
   kit.dir = fs::absolute(dir).lexically_normal().string();
@@ -141,6 +142,19 @@ std::string with_shown_paths(std::string log, const std::vector<std::string>& fi
   return log;
 }
 
+std::vector<std::string> debug_flags(const std::vector<std::string>& kit_flags) {
+  std::vector<std::string> flags;
+  for (const std::string& f : kit_flags) {
+    if (f == "-DNDEBUG" || (f.starts_with("-O") && f.size() <= 3)) continue;
+    flags.push_back(f);
+  }
+  // -O1 keeps the sanitizers' slow-down to a few times; the frame pointers and -g give the
+  // stack traces their lines; an error of the undefined-behaviour sanitizer stops the runner
+  flags.insert(flags.end(), {"-O1", "-g", "-fno-omit-frame-pointer", kSanitizers,
+                             "-fno-sanitize-recover=all", "-D_GLIBCXX_ASSERTIONS"});
+  return flags;
+}
+
 BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::string& source_dir,
                              const std::string& out_dir, const SandboxPolicy& policy,
                              const BuildView& view) {
@@ -169,11 +183,12 @@ BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::st
   for (std::size_t i = 0; i < sources.size(); ++i) {
     SandboxConfig c = compile;
     c.argv = {kit.cxx};
-    c.argv.insert(c.argv.end(), kit.cxxflags.begin(), kit.cxxflags.end());
+    const std::vector<std::string> flags = view.debug ? debug_flags(kit.cxxflags) : kit.cxxflags;
+    c.argv.insert(c.argv.end(), flags.begin(), flags.end());
     c.argv.push_back("-fmax-errors=10");
     if (!view.contract_dir.empty()) c.argv.push_back("-I/contract");
     c.argv.push_back("-I/kit/include");
-    if (!kit.precompiled.empty()) {
+    if (!kit.precompiled.empty() && !view.debug) {
       c.argv.insert(c.argv.end(), {"-include", "/kit/include/" + kit.precompiled});
     }
     c.argv.insert(c.argv.end(), {"-c", "/src/" + sources[i], "-o", objects[i]});
@@ -206,6 +221,7 @@ BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::st
   SandboxConfig link = compile;
   link.mounts = {{kit.lib_dir(), "/kit/lib", false}, {out_dir, "/out", true}};
   link.argv = {kit.cxx};
+  if (view.debug) link.argv.push_back(kSanitizers);
   link.argv.insert(link.argv.end(), objects.begin(), objects.end());
   link.argv.insert(link.argv.end(), {"/kit/lib/libpixelgrad_harness_" + rubric.assignment + ".a",
                                      "/kit/lib/libpixelgrad_wire.a", "/kit/lib/libpixelgrad_core.a"});
@@ -216,13 +232,13 @@ BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::st
   result.seconds += l.wall_s;
   result.log += l.output;
   if (l.timed_out) {
-    stop(result,
-         "linking did not finish within the time limit of " + num(rubric.build.wall_s) + " s");
+    stop(result, fmt::format("linking did not finish within the time limit of {} s",
+                             num(rubric.build.wall_s)));
     return result;
   }
   if (!l.status.exited || l.status.code != 0) {
     stop(result, !l.status.exited
-                     ? "the linker was killed by " + signal_name(l.status.signal)
+                     ? fmt::format("the linker was killed by {}", signal_name(l.status.signal))
                      : "linking failed: is every function of the contract defined, with the "
                        "exact signature of the header?");
     return result;
@@ -266,9 +282,10 @@ std::string failure_reason(const BuildResult& build) {
   };
   for (const std::string& e : error_lines(build.log, 3)) add(e);
   if (const auto where = include_loop(build.log)) {
-    add((where->empty() ? "a file includes itself"
-                        : "the #include at " + *where + " makes a file include itself") +
-        ": #include only headers (.hpp), never a .cpp file");
+    add(fmt::format("{}: #include only headers (.hpp), never a .cpp file",
+                    where->empty() ? "a file includes itself"
+                                   : fmt::format("the #include at {} makes a file include itself",
+                                                 *where)));
   }
   if (reason.empty()) {
     for (const std::string& line : lines_of(build.log)) {

@@ -49,7 +49,17 @@ struct BuildView {
   // (grade: as in the submission), "assignments/knn/" gives "assignments/knn/knn.cpp:31:60"
   // (check: the file the student edits), never the sandbox's "/src/knn.cpp"
   std::string shown_dir;
+  // check --debug: compiled at -O1 with -g, AddressSanitizer and UndefinedBehaviorSanitizer,
+  // without -DNDEBUG (Eigen's bounds checks on) and with the standard library's assertions, and
+  // linked with the sanitizers' runtimes; no precompiled header (it was built with other flags)
+  bool debug = false;
 };
+
+// The compiler flags of a --debug build, from the kit's: the same ABI (-march, -std, Eigen's
+// settings), another optimisation level, the sanitizers, the assertions.
+std::vector<std::string> debug_flags(const std::vector<std::string>& kit_flags);
+// What a --debug build links with beyond the kit's libraries.
+inline constexpr const char* kSanitizers = "-fsanitize=address,undefined";
 
 // Compiles source_dir/<rubric.files> and links the runner into out_dir (which must exist). The
 // files are compiled at the same time, one compiler each, as many at once as there are cores.

@@ -25,7 +25,7 @@ constexpr const char* kSynopsis = R"(pixelgrad: grades C++ submissions to the Pi
 sandbox, and runs the public tests on a student's working tree.
 
 usage:
-  pixelgrad check <assignment>... | --all [--format F] [--output PATH] [--kit DIR]
+  pixelgrad check <assignment>... | --all [--debug] [--format F] [--output PATH] [--kit DIR]
   pixelgrad grade --assignment A --submission DIR|ZIP [--rubric FILE] [--format F] [--output PATH]
                   [--kit DIR]
   pixelgrad help [<command>]
@@ -158,10 +158,15 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
       "pixelgrad check: builds assignments/<assignment>/ of the checkout you are in against the "
       "course's contract headers, as the grader does, and runs the public tests; hidden tests "
       "run only when your work is graded.\n"
-      "usage: pixelgrad check <assignment>... | --all [--format F] [--output PATH] [--kit DIR]");
+      "usage: pixelgrad check <assignment>... | --all [--debug] [--format F] [--output PATH] "
+      "[--kit DIR]");
   check->add_option("assignment", cl.assignments, "the assignments to check, e.g. knn")
       ->option_text("<assignment>...");
   check->add_flag("--all", cl.all, "check every assignment");
+  check->add_flag("--debug", cl.debug,
+                  "build with AddressSanitizer, UndefinedBehaviorSanitizer and Eigen's bounds "
+                  "checks, so that a test that crashes (or reads outside an array) names the line "
+                  "of your code where it happened; slower, and the speed tests are left out");
 
   for (CLI::App* sub : {grade, check}) {
     sub->add_option("--format", cl.format,

@@ -17,6 +17,7 @@ struct CommandLine {
   // check
   std::vector<std::string> assignments;  // the names given
   bool all = false;                      // --all
+  bool debug = false;                    // --debug: a sanitizer build that finds a crash's line
   // both
   std::string format = "text";  // --format, one of format_names()
   std::string output;           // --output, or "" (stdout)

@@ -21,11 +21,14 @@
 #include <mutex>
 #include <optional>
 
+#include <fmt/format.h>
+
 #include "build.hpp"
 #include "common/errors.hpp"
 #include "common/gradcheck.hpp"
 #include "compare.hpp"
 #include "datasets/idx.hpp"
+#include "sanitizer.hpp"
 #include "session.hpp"
 #include "submission.hpp"
 #include "timing.hpp"
@@ -136,8 +139,7 @@ wire::Bundle make_test_inputs(const Rubric& rubric, const TestSpec& t, const Cas
   } catch (const DatasetError& e) {
     throw UsageError(std::string(e.what()));
   } catch (const std::invalid_argument& e) {
-    throw UsageError(rubric.path + ":" + std::to_string(t.line) + ": test '" + t.name +
-                     "': " + e.what());
+    throw UsageError(fmt::format("{}:{}: test '{}': {}", rubric.path, t.line, t.name, e.what()));
   }
 }
 
@@ -230,7 +232,7 @@ std::string capped(std::string s, std::size_t max) {
   if (s.size() <= max) return s;
   std::size_t end = max;
   while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-  return s.substr(0, end) + " [cut: " + std::to_string(s.size() - end) + " more bytes]";
+  return fmt::format("{} [cut: {} more bytes]", s.substr(0, end), s.size() - end);
 }
 
 // "your F is …" as the first sentence after a message
@@ -253,41 +255,40 @@ TestResult result_for(const TestSpec& t, Verdict v) {
 
 // A verdict for an exchange that did not end in an answer.
 void verdict_from_failure(const Exchange& ex, const Limits& limits, const CaseDef& def,
+                          const std::string& assignment,
                           TestResult& r) {
-  const std::string who = "your " + def.function;
+  const std::string who = fmt::format("your {}", def.function);
   const ExitStatus& s = ex.exit;
   const long limit_kb = limits.memory_mb * 1024;
   // the peak memory counts only where a memory cgroup measured the whole sandbox
   const bool near_memory = s.max_rss_kb >= limit_kb * 9 / 10;
-  const std::string peak = std::to_string(s.max_rss_kb / 1024) + " MiB";
+  const std::string peak = fmt::format("{} MiB", s.max_rss_kb / 1024);
   switch (ex.status) {
     case Exchange::Status::timeout:
       if (s.killed_for_memory || (s.memory_cgroup && near_memory)) {
         // still filling memory when the clock ran out (on a busy machine that takes longer)
         r.verdict = Verdict::memory_limit;
-        r.message = who + " used " + peak + ", at the memory limit of " +
-                    std::to_string(limits.memory_mb) + " MiB, and had not finished within " +
-                    num(limits.wall_s) + " s: look for a container that grows without end";
+        r.message = fmt::format("{} used {}, at the memory limit of {} MiB, and had not finished "
+                                "within {} s: look for a container that grows without end",
+                                who, peak, limits.memory_mb, num(limits.wall_s));
         return;
       }
       r.verdict = Verdict::timeout;
-      r.message = who + " did not finish within the time limit of " + num(limits.wall_s) + " s";
-      if (s.cpu_s > 0) {
-        char used[32];
-        std::snprintf(used, sizeof used, "%.1f", s.cpu_s);
-        r.message += std::string(" (it used ") + used + " s of CPU time)";
-      }
+      r.message = fmt::format("{} did not finish within the time limit of {} s", who,
+                              num(limits.wall_s));
+      if (s.cpu_s > 0) r.message += fmt::format(" (it used {:.1f} s of CPU time)", s.cpu_s);
       r.message += ": an endless loop, or far too slow for this input";
       return;
     case Exchange::Status::output_limit:
       r.verdict = Verdict::output_limit;
-      r.message = who + " printed more than " + std::to_string(limits.output_kb) +
-                  " KiB; remove debugging output from loops";
+      r.message = fmt::format("{} printed more than {} KiB; remove debugging output from loops",
+                              who, limits.output_kb);
       return;
     case Exchange::Status::bad_answer:
       r.verdict = Verdict::error;
-      r.message = "the runner's answer to your " + def.function + " was garbled (" + ex.detail +
-                  "); does your code write to file descriptors it does not own?";
+      r.message = fmt::format("the runner's answer to your {} was garbled ({}); does your code "
+                              "write to file descriptors it does not own?",
+                              def.function, ex.detail);
       return;
     case Exchange::Status::answered:
     case Exchange::Status::died: break;
@@ -295,30 +296,33 @@ void verdict_from_failure(const Exchange& ex, const Limits& limits, const CaseDe
   const double cpu_limit = limits.cpu_s > 0 ? limits.cpu_s : limits.wall_s + 1;
   if (!s.exited && (s.signal == SIGXCPU || (s.signal == SIGKILL && s.cpu_s >= cpu_limit - 0.05))) {
     r.verdict = Verdict::timeout;
-    r.message = who + " used more than the CPU time limit of " + num(cpu_limit) +
-                " s (an endless loop, or far too slow for this input)";
+    r.message = fmt::format("{} used more than the CPU time limit of {} s (an endless loop, or "
+                            "far too slow for this input)",
+                            who, num(cpu_limit));
   } else if (!s.exited && s.killed_for_memory) {
     r.verdict = Verdict::memory_limit;
-    r.message = who + " used more than the memory limit of " + std::to_string(limits.memory_mb) +
-                " MiB and was ended by the kernel (what it holds in memory and the files it "
-                "writes to /tmp both count)";
+    r.message = fmt::format("{} used more than the memory limit of {} MiB and was ended by the "
+                            "kernel (what it holds in memory and the files it writes to /tmp "
+                            "both count)",
+                            who, limits.memory_mb);
   } else if (!s.exited && s.signal == SIGXFSZ) {
     r.verdict = Verdict::output_limit;
-    r.message = who + " wrote a file larger than " + std::to_string(limits.file_mb) + " MiB";
+    r.message = fmt::format("{} wrote a file larger than {} MiB", who, limits.file_mb);
   } else if (!s.exited && near_memory) {
     r.verdict = Verdict::memory_limit;
-    r.message = who + " used " + peak + ", at the memory limit of " +
-                std::to_string(limits.memory_mb) + " MiB, and was ended by " +
-                signal_name(s.signal) + " (an allocation that failed and was used anyway)";
+    r.message = fmt::format("{} used {}, at the memory limit of {} MiB, and was ended by {} (an "
+                            "allocation that failed and was used anyway)",
+                            who, peak, limits.memory_mb, signal_name(s.signal));
   } else if (!s.exited) {
     r.verdict = Verdict::crashed;
-    r.message = who + " crashed with " + signal_name(s.signal) +
-                "; look for out-of-range indices (build with BUILD_TYPE=Debug to get Eigen's "
-                "bounds checks)";
+    r.message = fmt::format("{} crashed with {}; look for an index out of range: `pixelgrad "
+                            "check {} --debug` names the line where it happened",
+                            who, signal_name(s.signal), assignment);
   } else {
     r.verdict = Verdict::crashed;
-    r.message = "the runner exited with status " + std::to_string(s.code) + " before your " +
-                def.function + " answered; does your code call exit() or abort()?";
+    r.message = fmt::format("the runner exited with status {} before your {} answered; does "
+                            "your code call exit() or abort()?",
+                            s.code, def.function);
   }
 }
 
@@ -332,29 +336,30 @@ bool verdict_from_answer(const wire::Message& reply, const CaseDef& def, TestRes
   if (reply.kind == "ok") return true;
   if (reply.kind == "not_implemented") {
     r.verdict = Verdict::not_implemented;
-    r.message = def.function + " is not implemented yet (it still throws pg::NotImplemented)";
+    r.message =
+        fmt::format("{} is not implemented yet (it still throws pg::NotImplemented)", def.function);
   } else if (reply.kind == "memory_limit") {
     r.verdict = Verdict::memory_limit;
-    r.message = "your " + def.function + " ran out of memory (" + text("message") + ")";
+    r.message = fmt::format("your {} ran out of memory ({})", def.function, text("message"));
   } else if (reply.kind == "stack_overflow") {
     r.verdict = Verdict::crashed;
     const double kb = reply.fields.has("limit_kb") &&
                               std::holds_alternative<double>(reply.fields.at("limit_kb"))
                           ? reply.fields.real("limit_kb")
                           : 0;
-    r.message = "stack overflow: your " + def.function + " overflowed the stack" +
-                (kb > 0 ? " (" + num(kb / 1024) + " MiB)" : std::string()) +
-                " and crashed with SIGSEGV: a recursion that never ends or goes too deep, or a "
-                "very large array declared inside a function (use a std::vector or an Eigen "
-                "matrix instead)";
+    r.message = fmt::format("stack overflow: your {} overflowed the stack{} and crashed with "
+                            "SIGSEGV: a recursion that never ends or goes too deep, or a very "
+                            "large array declared inside a function (use a std::vector or an "
+                            "Eigen matrix instead)",
+                            def.function, kb > 0 ? fmt::format(" ({} MiB)", num(kb / 1024)) : "");
   } else if (reply.kind == "error") {
     r.verdict = Verdict::error;
-    r.message = "your " + def.function + " threw " + demangle(text("type")) + ": " +
-                text("message");
+    r.message =
+        fmt::format("your {} threw {}: {}", def.function, demangle(text("type")), text("message"));
   } else {
     r.verdict = Verdict::error;
-    r.message = "the runner answered '" + reply.kind + "' for your " + def.function +
-                ", which the grader does not know";
+    r.message = fmt::format("the runner answered '{}' for your {}, which the grader does not know",
+                            reply.kind, def.function);
   }
   return false;
 }
@@ -389,7 +394,12 @@ class Grader {
         data_(data),
         profile_(profile) {}
 
-  void set_student_runner(const std::string& runner) { student_runner_ = runner; }
+  // `debug`: the runner was built with the sanitizers (check --debug); `view` names the files.
+  void set_student_runner(const std::string& runner, bool debug, const BuildView& view) {
+    student_runner_ = runner;
+    debug_ = debug;
+    shown_dir_ = view.shown_dir;
+  }
 
   // The inputs of a test's graded run, made once already when the tests were checked.
   void keep_inputs(const std::string& test, wire::Bundle inputs) {
@@ -477,7 +487,16 @@ class Grader {
   ~Grader() { beside_done(); }
 
  private:
-  static TestResult finish(const TestSpec& t, TestResult r) {
+  TestResult finish(const TestSpec& t, TestResult r) const {
+    if (debug_ && r.verdict != Verdict::passed) {
+      // a sanitizer's report, or a failed bounds check, names the line: that is the message
+      if (auto found = find_sanitizer_report(r.output, rubric_.files, shown_dir_)) {
+        r.verdict = Verdict::crashed;
+        r.message = fmt::format("your {} crashed: {}", all_cases().find(t.case_name)->function,
+                                found->sentence());
+        r.cause.clear();
+      }
+    }
     r.score = r.verdict == Verdict::passed ? t.points : 0;
     r.message = capped(std::move(r.message), kMaxMessage);
     if (shows_rubric_hint(r.verdict)) r.rubric_hint = t.hint;
@@ -489,7 +508,7 @@ class Grader {
                         TestResult& r) {
     const CaseDef& def = *all_cases().find(t.case_name);
     const wire::Bundle expected = with_derived(def, ahead.all_inputs, std::move(*ahead.expected));
-    RunnerSession student(lane, runner_config(student_runner_, t.limits));
+    RunnerSession student(lane, student_config(t.limits));
     RunCost cost;
     std::optional<wire::Message> reply = ask(student, *ahead.inputs, call_for(t), t, def, r, cost);
     if (reply && verdict_from_answer(*reply, def, r)) {
@@ -550,9 +569,10 @@ class Grader {
       Exchange c = ref_->request(call);
       if (c.status != Exchange::Status::answered) continue;
       if (c.reply.kind != "ok") {
-        r.message = "the reference failed on this test (" + c.reply.kind + ": " +
-                    (c.reply.fields.has("message") ? c.reply.fields.text("message") : "") +
-                    "); the rubric's arguments may be invalid for this case";
+        r.message = fmt::format(
+            "the reference failed on this test ({}: {}); the rubric's arguments may be invalid "
+            "for this case",
+            c.reply.kind, c.reply.fields.has("message") ? c.reply.fields.text("message") : "");
         return std::nullopt;
       }
       cost = {l.cpu_seconds, c.cpu_seconds};
@@ -569,12 +589,12 @@ class Grader {
     Lap lap(profile_.student);
     Exchange l = s.load(inputs);
     if (l.status != Exchange::Status::answered) {
-      verdict_from_failure(l, t.limits, def, r);
+      verdict_from_failure(l, student_config(t.limits).limits, def, rubric_.assignment, r);
       return std::nullopt;
     }
     Exchange c = s.request(call);
     if (c.status != Exchange::Status::answered) {
-      verdict_from_failure(c, t.limits, def, r);
+      verdict_from_failure(c, student_config(t.limits).limits, def, rubric_.assignment, r);
       return std::nullopt;
     }
     cost = {l.cpu_seconds, c.cpu_seconds};
@@ -591,7 +611,7 @@ class Grader {
     const wire::Bundle all_inputs = ahead ? std::move(ahead->all_inputs) : inputs_for(t, def, t.seed);
     const wire::Message call = call_for(t);
     if (t.gradcheck) {
-      RunnerSession student(policy_, runner_config(student_runner_, t.limits));
+      RunnerSession student(policy_, student_config(t.limits));
       gradcheck(t, def, sendable(def, all_inputs), call, student, r);
       r.output = student.output();
       return;
@@ -610,7 +630,7 @@ class Grader {
     if (!expected) return;
     *expected = with_derived(def, all_inputs, std::move(*expected));
 
-    RunnerSession student(policy_, runner_config(student_runner_, t.limits));
+    RunnerSession student(policy_, student_config(t.limits));
     std::optional<wire::Message> reply = ask(student, inputs, call, t, def, r, student_cost);
     if (reply && verdict_from_answer(*reply, def, r)) {
       const wire::Bundle got = with_derived(def, all_inputs, reply->fields);
@@ -644,19 +664,20 @@ class Grader {
   // wrong values (a test of the same case without timing), so that the speed test does not repeat
   // the difference under its own title; without such a test, the difference is given here.
   std::string not_timed(const TestSpec& t, const CaseDef& def, const Difference& diff) const {
-    const std::string head = "not timed: your " + def.function +
-                             " returned wrong values for this test's inputs, and only a right "
-                             "answer is timed";
+    const std::string head = fmt::format(
+        "not timed: your {} returned wrong values for this test's inputs, and only a right "
+        "answer is timed",
+        def.function);
     for (const TestSpec& other : rubric_.tests) {
       if (other.case_name != t.case_name || other.timing || other.gradcheck || other.threshold) {
         continue;
       }
       // a visible test never points to a hidden one
       if (t.visibility == Visibility::visible && other.visibility != Visibility::visible) continue;
-      return head + "; the test '" + other.name + "' shows where they differ (fix that first)" +
-             sentence(diff.cause);
+      return fmt::format("{}; the test '{}' shows where they differ (fix that first){}", head,
+                         other.name, sentence(diff.cause));
     }
-    return head + ": " + diff.message();
+    return fmt::format("{}: {}", head, diff.message());
   }
 
   // A comparison test with reg > 0 that failed, asked again with reg = 0 of the reference and of
@@ -698,8 +719,9 @@ class Grader {
       if (s.empty()) continue;
       which += (named++ ? "; " : ": ") + s;
     }
-    return "with reg = 0 your " + def.function + " is right, so the regularization is what is "
-           "wrong (loss += reg·ΣW², dW += 2·reg·W)" + which;
+    return fmt::format("with reg = 0 your {} is right, so the regularization is what is wrong "
+                       "(loss += reg·ΣW², dW += 2·reg·W){}",
+                       def.function, which);
   }
 
   // The cause of the first variant of the inputs (CaseDef::variants) for which the reference
@@ -762,8 +784,7 @@ class Grader {
       if (auto diff = difference(def, t.compare, all_inputs, *expected,
                                  with_derived(def, all_inputs, reply->fields))) {
         r.verdict = Verdict::failed;
-        r.message = "on timed run " + std::to_string(rep + 1) + " (seed " +
-                    std::to_string(seed) + "): " + diff->message();
+        r.message = fmt::format("on timed run {} (seed {}): {}", rep + 1, seed, diff->message());
         r.cause = diff->cause;
         return;
       }
@@ -776,20 +797,18 @@ class Grader {
     r.student_cpu_s = times.student;
     r.reference_cpu_s = times.reference;
     r.load_cpu_s = times.allowance;
-    char ratio_text[32];
-    std::snprintf(ratio_text, sizeof ratio_text, "%.2f", ratio);
-    const std::string said = "your " + def.function + " used " + seconds(times.student) +
-                             " of CPU time in its fastest of " +
-                             std::to_string(t.timing->repeats) + " runs, the reference " +
-                             seconds(times.reference) + ": " + ratio_text + " times as much";
+    const std::string said = fmt::format(
+        "your {} used {} of CPU time in its fastest of {} runs, the reference {}: {:.2f} times "
+        "as much",
+        def.function, seconds(times.student), t.timing->repeats, seconds(times.reference), ratio);
+    const std::string limit = num(t.timing->max_ratio_to_reference);
     if (ratio > t.timing->max_ratio_to_reference) {
       r.verdict = Verdict::failed;
-      r.message = "correct but too slow: " + said + ", at most " +
-                  num(t.timing->max_ratio_to_reference) + " allowed" +
-                  (slow_hint(def).empty() ? "" : "; " + slow_hint(def));
       r.cause = slow_hint(def);
+      r.message = fmt::format("correct but too slow: {}, at most {} allowed{}", said, limit,
+                              r.cause.empty() ? "" : "; " + r.cause);
     } else {
-      r.message = said + " (at most " + num(t.timing->max_ratio_to_reference) + " allowed)";
+      r.message = fmt::format("{} (at most {} allowed)", said, limit);
     }
   }
 
@@ -812,20 +831,22 @@ class Grader {
                               TestResult& r) {
     if (!got.has(th.output) || !std::holds_alternative<double>(got.at(th.output))) {
       r.verdict = Verdict::failed;
-      r.message = "the output '" + th.output + "' of your " + def.function +
-                  " is missing or not a number";
+      r.message = fmt::format("the output '{}' of your {} is missing or not a number", th.output,
+                              def.function);
       return;
     }
     const double v = got.real(th.output);
     const std::string ref = expected.has(th.output) && std::holds_alternative<double>(
                                                            expected.at(th.output))
-                                ? " (the reference reaches " + num(expected.real(th.output)) + ")"
+                                ? fmt::format(" (the reference reaches {})",
+                                              num(expected.real(th.output)))
                                 : "";
     const bool ok = std::isfinite(v) && (!th.min || v >= *th.min) && (!th.max || v <= *th.max);
     r.verdict = ok ? Verdict::passed : Verdict::failed;
-    r.message = (ok ? "" : "with your " + def.function + ", ") + th.output + " = " + num(v) +
-                (th.min ? ", at least " + num(*th.min) : "") +
-                (th.max ? ", at most " + num(*th.max) : "") + " required" + ref;
+    r.message = fmt::format("{}{} = {}{}{} required{}",
+                            ok ? "" : fmt::format("with your {}, ", def.function), th.output,
+                            num(v), th.min ? ", at least " + num(*th.min) : "",
+                            th.max ? ", at most " + num(*th.max) : "", ref);
   }
 
   // The submission's loss (and gradient, when `grad` is given) at `inputs`; false (with the
@@ -840,16 +861,16 @@ class Grader {
     const wire::Bundle out = with_derived(def, inputs, reply->fields);
     if (!out.has(g.loss) || !std::holds_alternative<double>(out.at(g.loss))) {
       r.verdict = Verdict::failed;
-      r.message = "the output '" + g.loss + "' of your " + def.function +
-                  " is missing or not a number";
+      r.message = fmt::format("the output '{}' of your {} is missing or not a number", g.loss,
+                              def.function);
       return false;
     }
     loss = out.real(g.loss);
     if (grad) {
       if (!out.has(g.gradient) || !std::holds_alternative<Mat>(out.at(g.gradient))) {
         r.verdict = Verdict::failed;
-        r.message = "the output '" + g.gradient + "' of your " + def.function +
-                    " is missing or not a matrix";
+        r.message = fmt::format("the output '{}' of your {} is missing or not a matrix",
+                                g.gradient, def.function);
         return false;
       }
       *grad = out.mat(g.gradient);
@@ -898,9 +919,9 @@ class Grader {
     const Mat x0 = inputs.mat(gc.wrt);
     if (analytic.rows() != x0.rows() || analytic.cols() != x0.cols()) {
       r.verdict = Verdict::failed;
-      r.message = "your " + def.function + " returned " + g.gradient + " with shape " +
-                  pg::shape_of(analytic) + ", expected " + pg::shape_of(x0) + " (the shape of " +
-                  gc.wrt + ")";
+      r.message = fmt::format("your {} returned {} with shape {}, expected {} (the shape of {})",
+                              def.function, g.gradient, pg::shape_of(analytic), pg::shape_of(x0),
+                              gc.wrt);
       return;
     }
     // the directions: unit coordinates, or random unit-norm matrices
@@ -912,8 +933,7 @@ class Grader {
       Mat e = Mat::Zero(x0.rows(), x0.cols());
       e.data()[i] = 1.0;
       dirs.push_back(std::move(e));
-      where.push_back("(" + std::to_string(i / x0.cols()) + ", " + std::to_string(i % x0.cols()) +
-                      ")");
+      where.push_back(fmt::format("({}, {})", i / x0.cols(), i % x0.cols()));
     };
     if (gc.mode == GradCheckSpec::Mode::full) {
       for (Eigen::Index i = 0; i < n; ++i) coordinate(i);
@@ -926,7 +946,7 @@ class Grader {
         Mat u(x0.rows(), x0.cols());
         for (Eigen::Index i = 0; i < n; ++i) u.data()[i] = normal(rng);
         dirs.push_back(u / u.norm());
-        where.push_back("random direction " + std::to_string(k + 1));
+        where.push_back(fmt::format("random direction {}", k + 1));
       }
     }
     const double eps = std::numeric_limits<double>::epsilon();
@@ -977,43 +997,61 @@ class Grader {
         worst_where = where[k];
       }
     }
-    char rel_text[32];
-    std::snprintf(rel_text, sizeof rel_text, "%.2e", std::max(worst, 0.0));
-    const std::string checked = std::to_string(dirs.size()) + " " +
-                                (gc.mode == GradCheckSpec::Mode::projection
-                                     ? "random directions"
-                                     : std::string(gc.mode == GradCheckSpec::Mode::full
-                                                       ? "coordinates (all)"
-                                                       : "random coordinates")) +
-                                " of " + gc.wrt;
-    const std::string kinks =
-        (retried ? "; " + std::to_string(retried) + " near a kink agreed with a smaller step" : "") +
-        (skipped ? "; " + std::to_string(skipped) + " on a kink not counted" : std::string());
-    const std::string worst_text = worst_where + ": numerical " + num(worst_num) + ", your " +
-                                   g.gradient + " " + num(worst_ana) + ", relative error " +
-                                   rel_text + " (at most " + num(gc.max_rel_error) + ", step " +
-                                   num(gc.step) + ")";
+    const char* what = gc.mode == GradCheckSpec::Mode::projection ? "random directions"
+                       : gc.mode == GradCheckSpec::Mode::full         ? "coordinates (all)"
+                                                                      : "random coordinates";
+    const std::string checked = fmt::format("{} {} of {}", dirs.size(), what, gc.wrt);
+    std::string kinks;
+    if (retried) kinks += fmt::format("; {} near a kink agreed with a smaller step", retried);
+    if (skipped) kinks += fmt::format("; {} on a kink not counted", skipped);
+    const std::string worst_text = fmt::format(
+        "{}: numerical {}, your {} {}, relative error {:.2e} (at most {}, step {})", worst_where,
+        num(worst_num), g.gradient, num(worst_ana), std::max(worst, 0.0), num(gc.max_rel_error),
+        num(gc.step));
     if (skipped * 10 > static_cast<int>(dirs.size())) {
       r.verdict = Verdict::failed;
-      r.message = "in your " + def.function + ", " + std::to_string(skipped) + " of " + checked +
-                  " sit where your loss has a kink or a jump in every step tried; a loss that is "
-                  "not continuous there cannot be checked (is it computed the same way each call?)";
+      r.message = fmt::format(
+          "in your {}, {} of {} sit where your loss has a kink or a jump in every step tried; a "
+          "loss that is not continuous there cannot be checked (is it computed the same way each "
+          "call?)",
+          def.function, skipped, checked);
     } else if (bad > 0) {
       r.verdict = Verdict::failed;
       const Clues clues = gradient_clues(def, inputs, gc.wrt, g.gradient, dirs, skipped_at);
       r.cause = diagnose_gradient(g.gradient, numerical, analytic_along, clues);
-      r.message = "in your " + def.function + ", " + g.gradient +
-                  " disagrees with the numerical gradient of your own loss at " +
-                  std::to_string(bad) + " of " + checked + "; the worst at " + worst_text + kinks +
-                  sentence(r.cause);
+      r.message = fmt::format(
+          "in your {}, {} disagrees with the numerical gradient of your own loss at {} of {}; "
+          "the worst at {}{}{}",
+          def.function, g.gradient, bad, checked, worst_text, kinks, sentence(r.cause));
     } else {
       r.verdict = Verdict::passed;
-      r.message = "checked " + checked + "; the worst at " + worst_text + kinks;
+      r.message = fmt::format("checked {}; the worst at {}{}", checked, worst_text, kinks);
     }
+  }
+
+  // A student runner's sandbox. A --debug runner gets four times the time (the sanitizers slow
+  // code down two to four times at -O1), twice the memory and no address-space limit (ASan
+  // reserves terabytes it never touches), and the sanitizers' settings.
+  SandboxConfig student_config(const Limits& limits) const {
+    if (!debug_) return runner_config(student_runner_, limits);
+    Limits l = limits;
+    l.wall_s = limits.wall_s * 4 + 5;
+    if (l.cpu_s > 0) l.cpu_s = limits.cpu_s * 4 + 5;
+    l.memory_mb = limits.memory_mb * 2 + 512;
+    l.output_kb = std::max<long>(limits.output_kb, 256);  // room for the report
+    SandboxConfig c = runner_config(student_runner_, l);
+    c.limit_address_space = false;
+    // leak checks need ptrace, which the sandbox denies; an assert's abort gets a stack trace
+    c.env = {"ASAN_OPTIONS=detect_leaks=0:handle_abort=1:quarantine_size_mb=64:"
+             "malloc_context_size=5:detect_stack_use_after_return=0",
+             "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1"};
+    return c;
   }
 
   const Rubric& rubric_;
   const SandboxPolicy& policy_;
+  bool debug_ = false;
+  std::string shown_dir_;
   std::string reference_runner_, student_runner_;
   DataSource& data_;
   Profile& profile_;
@@ -1081,8 +1119,10 @@ void point_to_prerequisites(const TestSpec& t, const std::vector<TestSpec>& spec
   for (std::size_t i = 0; i < failed.size(); ++i) {
     list += (i == 0 ? "" : i + 1 == failed.size() ? " and " : ", ") + failed[i];
   }
-  r.hint = "This test also runs the code tested by " + list + ", which did not pass: fix " +
-           (failed.size() == 1 ? "that" : "those") + " first, and this test may pass too.";
+  r.hint = fmt::format(
+      "This test also runs the code tested by {}, which did not pass: fix {} first, and this "
+      "test may pass too.",
+      list, failed.size() == 1 ? "that" : "those");
   // the rubric's usual cause assumes the code underneath works: it would point the wrong way
   r.rubric_hint.clear();
 }
@@ -1109,14 +1149,16 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
     throw UsageError(e.what());
   }
   if (rubric.assignment != options.assignment) {
-    throw UsageError(rubric_path + " is the rubric of '" + rubric.assignment + "', not of '" +
-                     options.assignment + "'");
+    throw UsageError(fmt::format("{} is the rubric of '{}', not of '{}'", rubric_path,
+                                 rubric.assignment, options.assignment));
   }
   report.title = rubric.title;
   report.gradescope = rubric.gradescope;
   std::vector<TestSpec> tests;
   for (const auto& t : rubric.tests) {
-    if (!options.public_only || t.visibility == Visibility::visible) {
+    if (options.debug && t.timing && (!options.public_only || t.visibility == Visibility::visible)) {
+      report.timed_not_run += 1;  // a sanitizer build's speed says nothing
+    } else if (!options.public_only || t.visibility == Visibility::visible) {
       tests.push_back(t);
     } else {
       report.hidden_not_run += 1;
@@ -1162,9 +1204,9 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
   first_inputs.clear();
   // the reference answers the untimed tests while the submission compiles (one file keeps one
   // core busy; the reference takes the other); whatever is left when the build is done waits
+  const BuildView view{options.contract_dir, options.shown_dir, options.debug};
   std::future<BuildResult> building = std::async(std::launch::async, [&] {
-    return build_submission(kit, rubric, src.string(), out.string(), policy,
-                            {options.contract_dir, options.shown_dir});
+    return build_submission(kit, rubric, src.string(), out.string(), policy, view);
   });
   for (const auto& t : tests) {
     if (building.wait_for(std::chrono::seconds(0)) == std::future_status::ready) break;
@@ -1194,7 +1236,7 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
     return;
   }
 
-  grader.set_student_runner(build.runner);
+  grader.set_student_runner(build.runner, options.debug, view);
   std::vector<const TestSpec*> beside;
   for (const auto& t : tests) {
     if (grader.can_run_beside(t)) beside.push_back(&t);

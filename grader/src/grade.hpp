@@ -29,6 +29,8 @@ struct GradeOptions {
   bool public_only = false;    // student mode: only visible tests run
   std::string contract_dir;    // headers compiled against before the kit's (BuildView), or ""
   std::string shown_dir;       // how compiler messages name the files' folder (BuildView)
+  bool debug = false;          // check --debug: a sanitizer build (BuildView::debug), more time
+                               // and memory for each run, no speed tests
   int slot = -1;               // sandbox slot (and uid); -1 takes the lowest free one
   std::function<void(const TestResult&)> on_test;  // progress, called after each test
 };

@@ -317,6 +317,7 @@ int check_command(const CommandLine& cl) {
     fs::path shown = fs::relative(folder, fs::current_path(), ec);
     if (ec || shown.empty()) shown = folder;
     o.shown_dir = shown == "." ? "" : shown.string() + "/";
+    o.debug = cl.debug;
     worst = std::max(worst, run_grading(o, format, cl.output));
   }
   return worst;

@@ -115,23 +115,24 @@ class TextWriter : public ReportWriter {
         out << "       " << printable(first_line(t.message)) << "\n";
       }
     }
-    out << "\n"
-        << paint("1", "Score: " + points(r.score()) + " / " + points(r.max_score())) << "   (";
+    std::string counts;
     if (r.hidden_not_run > 0) {
       // pixelgrad check: the tests it ran are the public ones, the hidden ones wait for grading
-      out << r.tests.size() << " public tests run here; " << r.hidden_not_run
-          << " hidden tests worth " << points(r.hidden_not_run_points)
-          << " points run only when your work is graded";
+      counts = fmt::format("{} public tests run here; {} hidden tests worth {} points run only "
+                           "when your work is graded",
+                           r.tests.size(), r.hidden_not_run, points(r.hidden_not_run_points));
     } else if (r.hidden_count() > 0) {
-      out << r.tests.size() << " tests";
-      out << ", of which " << r.hidden_count() << " hidden, worth " << points(r.hidden_points())
-          << " points";
+      counts = fmt::format("{} tests, of which {} hidden, worth {} points", r.tests.size(),
+                           r.hidden_count(), points(r.hidden_points()));
     } else {
-      out << r.tests.size() << " tests, none hidden";
+      counts = fmt::format("{} tests, none hidden", r.tests.size());
     }
-    char secs[32];
-    std::snprintf(secs, sizeof secs, "%.1f", r.seconds);
-    out << "; graded in " << secs << " s)\n";
+    if (r.timed_not_run > 0) {
+      counts += fmt::format("; {} speed tests left out with --debug", r.timed_not_run);
+    }
+    out << "\n"
+        << paint("1", fmt::format("Score: {} / {}", points(r.score()), points(r.max_score())))
+        << fmt::format("   ({}; graded in {:.1f} s)\n", counts, r.seconds);
   }
 
  private:

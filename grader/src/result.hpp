@@ -66,6 +66,7 @@ struct GradeReport {
   std::string error;       // set when grading as a whole failed ("autograder error")
   int hidden_not_run = 0;  // hidden tests the student mode (check) leaves out, and their points
   double hidden_not_run_points = 0;
+  int timed_not_run = 0;   // speed tests check --debug leaves out (a sanitizer build is slow)
   double seconds = 0;
   Profile profile;
   GradescopeSpec gradescope;  // the rubric's settings for results.json as a whole

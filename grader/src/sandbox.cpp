@@ -25,6 +25,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "seccomp.hpp"
 
 namespace pg::grader {
@@ -149,7 +151,7 @@ void set_limit(int resource, rlim_t value) {
   const auto cpu_soft = static_cast<rlim_t>(std::ceil(cpu));
   struct rlimit cpu_limit{cpu_soft, cpu_soft + 1};
   ::setrlimit(RLIMIT_CPU, &cpu_limit);
-  set_limit(RLIMIT_AS, static_cast<rlim_t>(l.memory_mb) << 20);
+  if (c.limit_address_space) set_limit(RLIMIT_AS, static_cast<rlim_t>(l.memory_mb) << 20);
   set_limit(RLIMIT_FSIZE, static_cast<rlim_t>(l.file_mb) << 20);
   set_limit(RLIMIT_STACK, static_cast<rlim_t>(l.stack_mb) << 20);
   set_limit(RLIMIT_CORE, 0);
@@ -198,8 +200,8 @@ SlotLock SlotLock::acquire() {
     if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return SlotLock(fd, slot);
     ::close(fd);
   }
-  throw std::runtime_error("all " + std::to_string(kSlots) +
-                           " grading slots are in use (/tmp/pixelgrad-slot-*.lock)");
+  throw std::runtime_error(
+      fmt::format("all {} grading slots are in use (/tmp/pixelgrad-slot-*.lock)", kSlots));
 }
 
 SlotLock::~SlotLock() {
@@ -210,8 +212,8 @@ std::string SandboxPolicy::describe() const {
   std::string s = use_bwrap ? "bubblewrap (no network, read-only system, private /tmp) + rlimits"
                             : "rlimits only (bubblewrap unavailable)";
   if (seccomp) s += " + seccomp";
-  s += uid >= 0 ? ", uid " + std::to_string(uid) : ", the grader's own uid";
-  return s + "; " + cpu.describe() + "; " + cgroups.describe();
+  s += uid >= 0 ? fmt::format(", uid {}", uid) : ", the grader's own uid";
+  return fmt::format("{}; {}; {}", s, cpu.describe(), cgroups.describe());
 }
 
 SandboxPolicy detect_sandbox(int slot, int base_uid) {
@@ -333,6 +335,7 @@ Child spawn(const SandboxPolicy& policy, const SandboxConfig& config) {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   std::vector<std::string> args = full_argv(policy, config);
   std::vector<std::string> env = sandbox_env();
+  env.insert(env.end(), config.env.begin(), config.env.end());
   std::vector<char*> argv, envp;
   for (auto& s : args) argv.push_back(s.data());
   argv.push_back(nullptr);
@@ -393,7 +396,7 @@ Child spawn(const SandboxPolicy& policy, const SandboxConfig& config) {
   ::close(err[0]);
   if (n == static_cast<ssize_t>(sizeof e)) {
     child.wait();
-    throw std::runtime_error("cannot start " + args[0] + ": " + std::strerror(e));
+    throw std::runtime_error(fmt::format("cannot start {}: {}", args[0], std::strerror(e)));
   }
   // a peer that dies must not kill the grader with SIGPIPE
   ::signal(SIGPIPE, SIG_IGN);

@@ -42,6 +42,10 @@ struct SandboxConfig {
                                   // and fd 4 (answers out: a pipe)
   int cgroup_join_fd = -1;        // cgroup.procs of the cgroup to start in (CpuMeter::join_fd)
   double cores = 1;               // CPU share of the whole sandbox where a cpu cgroup is in force
+  // RLIMIT_AS at limits.memory_mb; off for a runner built with AddressSanitizer, which reserves
+  // terabytes of address space it never touches (a memory cgroup still caps what it uses)
+  bool limit_address_space = true;
+  std::vector<std::string> env;   // NAME=value, beyond the few every sandboxed process gets
 };
 
 // How processes are isolated on this machine, decided once per grader.

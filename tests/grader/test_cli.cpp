@@ -219,10 +219,9 @@ TEST_F(cli, check_text_report_counts_public_and_hidden_tests_without_contradicti
   EXPECT_THAT(r.out, Not(HasSubstr("none hidden")));
 }
 
-// A student's checkout (a git repository) where knn.hpp gained a declaration that knn.cpp uses.
-// The grader compiles against the course's knn.hpp, so check must too, and say so.
-TEST_F(cli, check_compiles_against_the_course_header_and_says_the_student_edited_it) {
-  const fs::path repo = dir_ / "student";
+// A student's checkout of the course (a git repository with knn's files, the common headers and
+// the rubric), committed as the course gave it.
+fs::path make_checkout(const fs::path& repo) {
   for (const char* folder : {"assignments/knn", "assignments/common", "grader/rubrics"}) {
     fs::create_directories(repo / folder);
   }
@@ -233,10 +232,17 @@ TEST_F(cli, check_compiles_against_the_course_header_and_says_the_student_edited
   }
   fs::copy_file(kSource + "/grader/rubrics/knn.yaml", repo / "grader/rubrics/knn.yaml");
   const std::string git = "git -c user.name=student -c user.email=student@example.org ";
-  ASSERT_EQ(std::system(("cd '" + repo.string() + "' && git init -q . && " + git +
+  EXPECT_EQ(std::system(("cd '" + repo.string() + "' && git init -q . && " + git +
                          "add -A && " + git + "commit -q -m course")
                             .c_str()),
             0);
+  return repo;
+}
+
+// A student's checkout where knn.hpp gained a declaration that knn.cpp uses.
+// The grader compiles against the course's knn.hpp, so check must too, and say so.
+TEST_F(cli, check_compiles_against_the_course_header_and_says_the_student_edited_it) {
+  const fs::path repo = make_checkout(dir_ / "student");
   // the edit: a constant declared in the header, used in knn.cpp
   std::ofstream(repo / "assignments/knn/knn.hpp", std::ios::app)
       << "\nnamespace pg::knn { inline constexpr int kMyHelperValue = 3; }\n";
@@ -253,6 +259,53 @@ TEST_F(cli, check_compiles_against_the_course_header_and_says_the_student_edited
   EXPECT_THAT(r.out, HasSubstr("the submission did not build: assignments/knn/knn.cpp:"));
   EXPECT_THAT(r.out, HasSubstr("kMyHelperValue"));
   EXPECT_THAT(r.out, Not(HasSubstr("/src/knn.cpp")));
+}
+
+// The route from a crash to its line: graded, the swapped index of the two-loop distances (a
+// write far outside the 15 x 40 matrix) crashes or corrupts memory, and a crash's message points
+// to check --debug; with --debug, the test names the line and says what went wrong.
+TEST_F(cli, check_debug_names_the_line_of_an_out_of_range_write) {
+  const fs::path repo = make_checkout(dir_ / "student");
+  fs::copy_file(kSource + "/tests/submissions/knn_careless/two_loops_swapped_index/knn.cpp",
+                repo / "assignments/knn/knn.cpp", fs::copy_options::overwrite_existing);
+  const std::string kit = " --kit '" + std::string(PIXELGRAD_BINARY_DIR) + "/kit'";
+  const std::string test = "L2 distances, two loops";
+  const auto result_of = [&](const nlohmann::json& report) {
+    for (const auto& t : report["tests"]) {
+      if (t["name"] == test) return t;
+    }
+    ADD_FAILURE() << "no test named " << test << " in " << report.dump(2);
+    return nlohmann::json::object();
+  };
+
+  CliRun graded = pixelgrad("check knn --format json" + kit, repo.string());
+  ASSERT_EQ(graded.status, 0) << graded.err;
+  const nlohmann::json plain = result_of(nlohmann::json::parse(graded.out));
+  EXPECT_NE(plain["verdict"], "passed") << plain.dump(2);
+  if (plain["verdict"] == "crashed" && plain["message"].get<std::string>().find("crashed with") !=
+                                           std::string::npos) {
+    EXPECT_THAT(plain["message"].get<std::string>(), HasSubstr("`pixelgrad check knn --debug` "
+                                                               "names the line"));
+  }
+
+  CliRun debug = pixelgrad("check knn --debug --format json" + kit, repo.string());
+  ASSERT_EQ(debug.status, 0) << debug.err;
+  const nlohmann::json report = nlohmann::json::parse(debug.out);
+  const nlohmann::json t = result_of(report);
+  EXPECT_EQ(t["verdict"], "crashed") << t.dump(2);
+  EXPECT_THAT(t["message"].get<std::string>(),
+              HasSubstr("your compute_distances_two_loops crashed: Eigen's check"));
+  EXPECT_THAT(t["message"].get<std::string>(),
+              HasSubstr("at assignments/knn/knn.cpp:34 in compute_distances_two_loops"));
+  // the other tests are right, and the speed tests are left out
+  for (const auto& other : report["tests"]) {
+    if (other["name"] == test || other["verdict"] == "not_implemented") continue;
+    EXPECT_EQ(other["verdict"], "passed") << other.dump(2);
+    EXPECT_FALSE(other.contains("ratio") && !other["ratio"].is_null()) << other.dump(2);
+  }
+  EXPECT_LT(report["tests"].size(), nlohmann::json::parse(graded.out)["tests"].size());
+  CliRun text = pixelgrad("check knn --debug" + kit, repo.string());
+  EXPECT_THAT(text.out, HasSubstr("speed tests left out with --debug"));
 }
 
 // What a terminal shows after `\r` and erase-line sequences, line by line.
