@@ -21,6 +21,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace pg::grader {
 
 namespace {
@@ -172,19 +174,23 @@ CpuMeter::CpuMeter(const CpuAccounting& how) : how_(how) {
   dir_ = how_.parent + "/pixelgrad-" + std::to_string(::getpid()) + "-" +
          std::to_string(counter.fetch_add(1));
   if (::mkdir(dir_.c_str(), 0755) != 0 && errno != EEXIST) {
-    throw std::runtime_error("cannot make the cgroup " + dir_ + ": " + std::strerror(errno));
+    throw std::runtime_error(
+        fmt::format("cannot make the cgroup {}: {}", dir_, std::strerror(errno)));
   }
   join_fd_ = ::open((dir_ + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
   const char* usage = how_.kind == CpuAccounting::Kind::cgroup_v1 ? "/cpuacct.usage" : "/cpu.stat";
   usage_fd_ = ::open((dir_ + usage).c_str(), O_RDONLY | O_CLOEXEC);
   if (join_fd_ < 0 || usage_fd_ < 0) {
     const int e = errno;
-    this->~CpuMeter();
-    throw std::runtime_error("cannot open the cgroup " + dir_ + ": " + std::strerror(e));
+    const std::string dir = dir_;
+    release();  // a constructor that throws runs no destructor
+    throw std::runtime_error(fmt::format("cannot open the cgroup {}: {}", dir, std::strerror(e)));
   }
 }
 
-CpuMeter::~CpuMeter() {
+CpuMeter::~CpuMeter() { release(); }
+
+void CpuMeter::release() {
   if (join_fd_ >= 0) ::close(join_fd_);
   if (usage_fd_ >= 0) ::close(usage_fd_);
   join_fd_ = usage_fd_ = -1;
@@ -256,12 +262,14 @@ LimitGroup::LimitGroup(const LimitControllers& where, long memory_mb, long max_p
     if (parent.empty()) return "";
     const std::string dir = parent + name;
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-      throw std::runtime_error("cannot make the cgroup " + dir + ": " + std::strerror(errno));
+      throw std::runtime_error(
+          fmt::format("cannot make the cgroup {}: {}", dir, std::strerror(errno)));
     }
     dirs_.push_back(dir);
     const int fd = ::open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) {
-      throw std::runtime_error("cannot open " + dir + "/cgroup.procs: " + std::strerror(errno));
+      throw std::runtime_error(
+          fmt::format("cannot open {}/cgroup.procs: {}", dir, std::strerror(errno)));
     }
     join_fds_.push_back(fd);
     return dir;
@@ -271,7 +279,7 @@ LimitGroup::LimitGroup(const LimitControllers& where, long memory_mb, long max_p
       const std::string bytes = std::to_string(memory_mb << 20);
       // no swap: without a memsw limit a bomb would be pushed to swap, not stopped
       if (!write_file(dir + "/memory.limit_in_bytes", bytes)) {
-        throw std::runtime_error("cannot set " + dir + "/memory.limit_in_bytes");
+        throw std::runtime_error(fmt::format("cannot set {}/memory.limit_in_bytes", dir));
       }
       write_file(dir + "/memory.memsw.limit_in_bytes", bytes);
       write_file(dir + "/memory.swappiness", "0");
@@ -287,12 +295,14 @@ LimitGroup::LimitGroup(const LimitControllers& where, long memory_mb, long max_p
       write_file(dir + "/cpu.cfs_quota_us", std::to_string(static_cast<long>(cores * period)));
     }
   } catch (...) {
-    this->~LimitGroup();
+    release();  // a constructor that throws runs no destructor
     throw;
   }
 }
 
-LimitGroup::~LimitGroup() {
+LimitGroup::~LimitGroup() { release(); }
+
+void LimitGroup::release() {
   for (int& fd : join_fds_) ::close(fd);
   join_fds_.clear();
   for (int* fd : {&memory_usage_fd_, &oom_fd_}) {

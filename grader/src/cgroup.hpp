@@ -43,6 +43,7 @@ class CpuMeter {
   double seconds() const;
 
  private:
+  void release();  // closes, removes the cgroup; the destructor's work, safe to repeat
   CpuAccounting how_;
   std::string dir_;
   int join_fd_ = -1;
@@ -81,6 +82,7 @@ class LimitGroup {
   bool killed_for_memory() const;
 
  private:
+  void release();  // closes, removes the cgroups; the destructor's work, safe to repeat
   std::vector<std::string> dirs_;
   std::vector<int> join_fds_;
   int memory_usage_fd_ = -1;  // memory.max_usage_in_bytes

@@ -8,6 +8,9 @@
 #include <cstdio>
 #include <set>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 namespace pg::grader {
 
 std::string num(double v) {
@@ -34,7 +37,8 @@ namespace {
 using Index = Eigen::Index;
 
 std::string tolerance(const CompareSpec& tol) {
-  return "allowed |got - expected| <= " + num(tol.atol) + " + " + num(tol.rtol) + " * |expected|";
+  return fmt::format("allowed |got - expected| <= {} + {} * |expected|", num(tol.atol),
+                     num(tol.rtol));
 }
 
 // four significant digits: for factors and offsets in words
@@ -44,13 +48,11 @@ std::string short_num(double v) {
   return buf;
 }
 
-std::string shape(Index rows, Index cols) {
-  return "(" + std::to_string(rows) + ", " + std::to_string(cols) + ")";
-}
+std::string shape(Index rows, Index cols) { return fmt::format("({}, {})", rows, cols); }
 
 // "your F returned dW" or, without a function, "dW"
 std::string subject(const std::string& function, const std::string& name) {
-  return function.empty() ? name : "your " + function + " returned " + name;
+  return function.empty() ? name : fmt::format("your {} returned {}", function, name);
 }
 
 // text a submission chose is shown cut short
@@ -67,8 +69,9 @@ bool wrong_at(double e, double g, const CompareSpec& tol) {
 std::optional<std::string> compare_matrix(const std::string& function, const std::string& name,
                                           const Mat& want, const Mat& got, const CompareSpec& tol) {
   if (want.rows() != got.rows() || want.cols() != got.cols()) {
-    return subject(function, name) + (function.empty() ? " has shape " : " with shape ") +
-           shape(got.rows(), got.cols()) + ", expected " + shape(want.rows(), want.cols());
+    return fmt::format("{} {} {}, expected {}", subject(function, name),
+                       function.empty() ? "has shape" : "with shape", shape(got.rows(), got.cols()),
+                       shape(want.rows(), want.cols()));
   }
   // the element that exceeds its tolerance by the largest margin, and how many do
   Index worst = -1, bad = 0;
@@ -90,17 +93,17 @@ std::optional<std::string> compare_matrix(const std::string& function, const std
   if (worst < 0) return std::nullopt;
   const Index r = worst / want.cols(), c = worst % want.cols();
   const double e = want.data()[worst], g = got.data()[worst];
-  return subject(function, name) + " " + shape(want.rows(), want.cols()) + ": " +
-         std::to_string(bad) + " of " + std::to_string(want.size()) +
-         " values are wrong; the worst is at " + shape(r, c) + ": expected " + num(e) + ", got " +
-         num(g) + " (error " + num(std::abs(g - e)) + "; " + tolerance(tol) + ")";
+  return fmt::format(
+      "{} {}: {} of {} values are wrong; the worst is at {}: expected {}, got {} (error {}; {})",
+      subject(function, name), shape(want.rows(), want.cols()), bad, want.size(), shape(r, c),
+      num(e), num(g), num(std::abs(g - e)), tolerance(tol));
 }
 
 std::optional<std::string> compare_labels(const std::string& function, const std::string& name,
                                           const IVec& want, const IVec& got) {
   if (want.size() != got.size()) {
-    return subject(function, name) + (function.empty() ? " has " : " with ") +
-           std::to_string(got.size()) + " entries, expected " + std::to_string(want.size());
+    return fmt::format("{} {} {} entries, expected {}", subject(function, name),
+                       function.empty() ? "has" : "with", got.size(), want.size());
   }
   Index first = -1, bad = 0;
   for (Index i = 0; i < want.size(); ++i) {
@@ -110,10 +113,9 @@ std::optional<std::string> compare_labels(const std::string& function, const std
     }
   }
   if (first < 0) return std::nullopt;
-  return subject(function, name) + " (" + std::to_string(want.size()) +
-         "): " + std::to_string(bad) + " of " + std::to_string(want.size()) +
-         " differ; the first at [" + std::to_string(first) + "]: expected " +
-         std::to_string(want(first)) + ", got " + std::to_string(got(first));
+  return fmt::format("{} ({}): {} of {} differ; the first at [{}]: expected {}, got {}",
+                     subject(function, name), want.size(), bad, want.size(), first, want(first),
+                     got(first));
 }
 
 // ---- the diagnosis -------------------------------------------------------------------------
@@ -139,7 +141,7 @@ std::string index_list(const std::vector<Index>& v) {
   for (std::size_t i = 0; i < shown; ++i) {
     out += (i == 0 ? "" : i + 1 == shown && shown == groups.size() ? " and " : ", ") + groups[i];
   }
-  if (shown < groups.size()) out += " and " + std::to_string(groups.size() - shown) + " more";
+  if (shown < groups.size()) out += fmt::format(" and {} more", groups.size() - shown);
   return out;
 }
 
@@ -174,26 +176,28 @@ std::string generic_nonfinite() {
 std::string factor_cause(double k, const Wording& w, long n, bool everywhere, bool any) {
   const std::string all = everywhere ? " everywhere" : "";
   const std::string you = "your " + w.name;
-  const std::string ns = std::to_string(n);
   const auto near = [&](double a, double b) { return grader::near(a, b, 10 * w.fit); };
   if (near(k, 1.0) || k == 0) return "";
   if (near(k, -1.0)) {
-    return you + is(you) + w.expected + " with its sign flipped" + all +
-           " (-1 ×): a + where a - belongs, or the other way round?";
+    return fmt::format(
+        "{}{}{} with its sign flipped{} (-1 ×): a + where a - belongs, or the other way round?",
+        you, is(you), w.expected, all);
   }
   if (n > 1 && near(k, static_cast<double>(n))) {
-    return you + is(you) + "N = " + ns + " times " + w.expected + all + ": is a 1/N missing?";
+    return fmt::format("{}{}N = {} times {}{}: is a 1/N missing?", you, is(you), n, w.expected,
+                       all);
   }
   if (n > 1 && near(k, 1.0 / static_cast<double>(n))) {
-    return you + is(you) + "1/N = 1/" + ns + " of " + w.expected + all +
-           ": divided by N once too often, or a mean where a sum belongs?";
+    return fmt::format(
+        "{}{}1/N = 1/{} of {}{}: divided by N once too often, or a mean where a sum belongs?", you,
+        is(you), n, w.expected, all);
   }
   if (n > 1 && near(k, -static_cast<double>(n))) {
-    return you + is(you) + "-N = -" + ns + " times " + w.expected + all +
-           ": a flipped sign, and is a 1/N missing?";
+    return fmt::format("{}{}-N = -{} times {}{}: a flipped sign, and is a 1/N missing?", you,
+                       is(you), n, w.expected, all);
   }
   if (!any && !near(k, 2.0) && !near(k, 0.5)) return "";
-  return you + is(you) + "exactly " + short_num(k) + " × " + w.expected + all;
+  return fmt::format("{}{}exactly {} × {}{}", you, is(you), short_num(k), w.expected, all);
 }
 
 // places where got is NaN or infinite and expected is not: "nan", "inf", "-inf"
@@ -205,9 +209,8 @@ std::string nonfinite_cause(const Mat& e, const Mat& g, const Clues& clues) {
     kinds.insert(std::isnan(gv) ? "nan" : gv > 0 ? "inf" : "-inf");
   }
   if (kinds.empty()) return "";
-  std::string list;
-  for (const auto& k : kinds) list += (list.empty() ? "" : " and ") + k;
-  return "got " + list + ": " + (clues.nonfinite.empty() ? generic_nonfinite() : clues.nonfinite);
+  return fmt::format("got {}: {}", fmt::join(kinds, " and "),
+                     clues.nonfinite.empty() ? generic_nonfinite() : clues.nonfinite);
 }
 
 // A wrong shape: transposed, or a row or a column too many or too few.
@@ -216,8 +219,8 @@ std::string shape_cause(const Mat& e, const Mat& g, const Wording& w, const Comp
   if (e.size() == 0 || g.size() == 0) return "";
   if (g.rows() == e.cols() && g.cols() == e.rows()) {
     if (nearly_equal(g, Mat(e.transpose()))) {
-      return you + is(you) + "the transpose of " + w.expected + " " + shape(e.rows(), e.cols()) +
-             ": rows and columns swapped";
+      return fmt::format("{}{}the transpose of {} {}: rows and columns swapped", you, is(you),
+                         w.expected, shape(e.rows(), e.cols()));
     }
     return you + has(you) + "the transposed shape: rows and columns swapped?";
   }
@@ -232,12 +235,12 @@ std::string shape_cause(const Mat& e, const Mat& g, const Wording& w, const Comp
   const auto off_by_one = [&](Index mine, Index want, const char* what) -> std::string {
     const Index d = mine - want;
     if (d != 1 && d != -1) return "";
-    std::string s = you + has(you) + "one " + what + (d > 0 ? " too many" : " too few") + " (" +
-                    std::to_string(mine) + " instead of " + std::to_string(want) + ")";
+    std::string s = fmt::format("{}{}one {} {} ({} instead of {})", you, has(you), what,
+                                d > 0 ? "too many" : "too few", mine, want);
     const Index common = std::min(mine, want);
     const bool rows = std::string(what) == "row";
     if (common > 0 && right_part(rows ? common : e.rows(), rows ? e.cols() : common)) {
-      s += "; the first " + std::to_string(common) + " " + what + "s are right";
+      s += fmt::format("; the first {} {}s are right", common, what);
     }
     return s + ": an off-by-one in a loop bound or a size?";
   };
@@ -263,20 +266,21 @@ std::string term_cause(const Mat& e, const Mat& g, const Clues::Term& term, cons
   }
   if (w.gradient_check) {
     if (near(*c, -1.0)) {
-      return "your " + w.name + verb(w.name, " lacks", " lack") + " the regularization term " +
-             term.text + ", which the gradient of your own loss has";
+      return fmt::format(
+          "your {}{} the regularization term {}, which the gradient of your own loss has", w.name,
+          verb(w.name, " lacks", " lack"), term.text);
     }
-    return "your " + w.name + verb(w.name, " differs", " differ") + " from " + w.expected +
-           " by exactly " + short_num(*c) + " × " + term.text +
-           ": the regularization terms of your loss and of your " + w.name +
-           " disagree (loss += reg·ΣW² goes with dW += 2·reg·W)";
+    return fmt::format(
+        "your {}{} from {} by exactly {} × {}: the regularization terms of your loss and of your "
+        "{} disagree (loss += reg·ΣW² goes with dW += 2·reg·W)",
+        w.name, verb(w.name, " differs", " differ"), w.expected, short_num(*c), term.text, w.name);
   }
   if (std::abs(k) < 10 * w.fit) {
-    return "your " + w.name + verb(w.name, " lacks", " lack") + " the regularization term " +
-           term.text;
+    return fmt::format("your {}{} the regularization term {}", w.name,
+                       verb(w.name, " lacks", " lack"), term.text);
   }
-  return "the regularization term of your " + w.name + " is " + short_num(k) + " × " + term.text +
-         ", not " + term.text;
+  return fmt::format("the regularization term of your {} is {} × {}, not {}", w.name, short_num(k),
+                     term.text, term.text);
 }
 
 // Which rows or columns hold the wrong values, when the others are right.
@@ -301,13 +305,12 @@ std::string rows_cause(const Mat& e, const Mat& g, const Wording& w, const Compa
     const std::set<Index>& wrong = e.rows() == 1 ? cols : rows;
     const Index n = e.size(), first = *wrong.begin();
     if (first > 0 && static_cast<Index>(wrong.size()) == n - first) {
-      return you + is(you) + "right in " +
-             (first == 1 ? std::string("entry 0") : "entries 0–" + std::to_string(first - 1)) +
-             " and wrong from entry " + std::to_string(first) + " on";
+      return fmt::format(
+          "{}{}right in {} and wrong from entry {} on", you, is(you),
+          first == 1 ? std::string("entry 0") : fmt::format("entries 0–{}", first - 1), first);
     }
     if (2 * static_cast<Index>(wrong.size()) <= n) {
-      return you + is(you) + "wrong only in entries " + listed(wrong) + " (of " +
-             std::to_string(n) + ")";
+      return fmt::format("{}{}wrong only in entries {} (of {})", you, is(you), listed(wrong), n);
     }
     return "";
   }
@@ -317,17 +320,17 @@ std::string rows_cause(const Mat& e, const Mat& g, const Wording& w, const Compa
   const bool few_rows = 2 * n_rows <= e.rows() && 2 * bad >= n_rows * e.cols();
   const bool few_cols = 2 * n_cols <= e.cols() && 2 * bad >= n_cols * e.rows();
   if (few_rows && !few_cols) {
-    return you + is(you) + "wrong only in rows " + listed(rows) + " (of " +
-           std::to_string(e.rows()) + "), right in the others";
+    return fmt::format("{}{}wrong only in rows {} (of {}), right in the others", you, is(you),
+                       listed(rows), e.rows());
   }
   if (few_cols && !few_rows) {
-    return you + is(you) + "wrong only in columns " + listed(cols) + " (of " +
-           std::to_string(e.cols()) + "), right in the others";
+    return fmt::format("{}{}wrong only in columns {} (of {}), right in the others", you, is(you),
+                       listed(cols), e.cols());
   }
   if (n_rows >= 2 && n_cols >= 2 && n_rows < e.rows() && n_cols < e.cols() &&
       bad == n_rows * n_cols) {
-    return you + is(you) + "wrong only in rows " + listed(rows) + " and columns " + listed(cols) +
-           ", right everywhere else";
+    return fmt::format("{}{}wrong only in rows {} and columns {}, right everywhere else", you,
+                       is(you), listed(rows), listed(cols));
   }
   return "";
 }
@@ -346,14 +349,16 @@ std::string value_cause(const Mat& e, const Mat& g, const Wording& w, const Comp
         t && t->rows() == e.rows() && t->cols() == e.cols()) {
       if (std::optional<double> k = common_factor(Mat(e - *t), Mat(g - *t), w.fit)) {
         const std::string s = factor_cause(*k, w, clues.examples, many, many);
-        if (!s.empty()) return "leaving out the regularization term " + it->second.text + ", " + s;
+        if (!s.empty()) {
+          return fmt::format("leaving out the regularization term {}, {}", it->second.text, s);
+        }
       }
     }
   }
   const double scale = std::max(e.cwiseAbs().maxCoeff(), g.cwiseAbs().maxCoeff());
   if (g.isZero(0) && e.cwiseAbs().maxCoeff() > tol.atol) {
-    return you + is(you) + "0" + (many ? " everywhere" : "") +
-           ": never computed, or overwritten with zeros?";
+    return fmt::format("{}{}0{}: never computed, or overwritten with zeros?", you, is(you),
+                       many ? " everywhere" : "");
   }
   Index nonzero = 0;
   for (Index i = 0; i < e.size(); ++i) nonzero += std::abs(e.data()[i]) > 1e-9 * scale;
@@ -370,28 +375,32 @@ std::string value_cause(const Mat& e, const Mat& g, const Wording& w, const Comp
     // one value: only an offset of exactly 1 (a term counted once too often, or left out)
     const bool one = std::abs(std::abs(c) - 1) <= 1e-9 * std::max(1.0, scale);
     if (many || one) {
-      return you + is(you) + "exactly " + short_num(std::abs(c)) + (c > 0 ? " more" : " less") +
-             " than " + w.expected + (many ? " everywhere" : "") +
-             (c > 0 ? ": a constant term too many?" : ": a constant term missing?");
+      return fmt::format("{}{}exactly {} {} than {}{}: a constant term {}?", you, is(you),
+                         short_num(std::abs(c)), c > 0 ? "more" : "less", w.expected,
+                         many ? " everywhere" : "", c > 0 ? "too many" : "missing");
     }
   }
   if (many) {
     const bool squares_differ = ((e.array().abs() - 1).abs() > 1e-9 && e.array() != 0).any();
     if (squares_differ && nearly_equal(g, Mat(e.array().square()))) {
-      return you + is(you) + "the square of " + w.expected + " everywhere: a square root missing?";
+      return fmt::format("{}{}the square of {} everywhere: a square root missing?", you, is(you),
+                         w.expected);
     }
     if ((e.array() >= 0).all() && squares_differ && nearly_equal(g, Mat(e.array().sqrt()))) {
-      return you + is(you) + "the square root of " + w.expected +
-             " everywhere: a square root too many?";
+      return fmt::format("{}{}the square root of {} everywhere: a square root too many?", you,
+                         is(you), w.expected);
     }
     if ((e.array() < -1e-9 * scale).any() && nearly_equal(g, Mat(e.cwiseAbs()))) {
-      return you + is(you) + "the absolute value of " + w.expected +
-             " everywhere: the sign is lost (an abs or a square too many?)";
+      return fmt::format(
+          "{}{}the absolute value of {} everywhere: the sign is lost (an abs or a square "
+          "too many?)",
+          you, is(you), w.expected);
     }
   }
   if (w.grid && e.rows() == e.cols() && e.rows() > 1 && nearly_equal(g, Mat(e.transpose())) &&
       !nearly_equal(e, Mat(e.transpose()))) {
-    return you + is(you) + "the transpose of " + w.expected + ": rows and columns swapped?";
+    return fmt::format("{}{}the transpose of {}: rows and columns swapped?", you, is(you),
+                       w.expected);
   }
   // wrong exactly where 0 is expected, or exactly where 0 was returned
   Index bad = 0, at_zero = 0, zero_given = 0, right_nonzero = 0;
@@ -406,14 +415,14 @@ std::string value_cause(const Mat& e, const Mat& g, const Wording& w, const Comp
     zero_given += gv == 0;
   }
   if (many && bad > 0 && at_zero == bad && right_nonzero > 0) {
-    return you + is(you) + "right wherever " + w.expected + " is not 0, and not 0 at the " +
-           std::to_string(bad) +
-           " places where 0 is expected: is something that should be zeroed there (a mask, a "
-           "max(0, ·)) left out?";
+    return fmt::format(
+        "{}{}right wherever {} is not 0, and not 0 at the {} places where 0 is expected: is "
+        "something that should be zeroed there (a mask, a max(0, ·)) left out?",
+        you, is(you), w.expected, bad);
   }
   if (many && bad > 1 && zero_given == bad) {
-    return you + is(you) + "0 at each of the " + std::to_string(bad) +
-           " wrong places: are those entries never filled in?";
+    return fmt::format("{}{}0 at each of the {} wrong places: are those entries never filled in?",
+                       you, is(you), bad);
   }
   if (w.grid) return rows_cause(e, g, w, tol);
   return "";
@@ -425,8 +434,8 @@ std::string labels_cause(const std::string& output, const IVec& e, const IVec& g
   if (e.size() != g.size()) {
     const Index d = g.size() - e.size();
     if (d != 1 && d != -1) return "";
-    return you + has(you) + "one entry too " + (d > 0 ? "many" : "few") +
-           ": an off-by-one in a loop bound or a size?";
+    return fmt::format("{}{}one entry too {}: an off-by-one in a loop bound or a size?", you,
+                       has(you), d > 0 ? "many" : "few");
   }
   auto it = clues.ties.find(output);
   if (it == clues.ties.end() || static_cast<Index>(it->second.size()) != e.size()) return "";
@@ -463,8 +472,8 @@ std::string labels_cause(const std::string& output, const IVec& e, const IVec& g
     if (one_explains_all && count < wrong) continue;
     list += (list.empty() ? "" : "; and ") + rule;
   }
-  return you + is(you) + "wrong only where the reference broke a tie (all " +
-         std::to_string(wrong) + " wrong entries): " + list;
+  return fmt::format("{}{}wrong only where the reference broke a tie (all {} wrong entries): {}",
+                     you, is(you), wrong, list);
 }
 
 Mat as_matrix(double v) { return Mat::Constant(1, 1, v); }
@@ -504,16 +513,17 @@ std::optional<Difference> find_difference(const wire::Bundle& expected, const wi
     if (!got.has(name)) {
       return Difference{name,
                         function.empty()
-                            ? "the output '" + name + "' is missing"
-                            : "your " + function + " returned no output '" + name + "'",
+                            ? fmt::format("the output '{}' is missing", name)
+                            : fmt::format("your {} returned no output '{}'", function, name),
                         ""};
     }
     const wire::Value& g = got.at(name);
     if (g.index() != want.index()) {
-      return Difference{name,
-                        subject(function, name) + (function.empty() ? " is " : " as ") +
-                            wire::describe(g) + ", expected " + wire::describe(want),
-                        ""};
+      return Difference{
+          name,
+          fmt::format("{} {} {}, expected {}", subject(function, name),
+                      function.empty() ? "is" : "as", wire::describe(g), wire::describe(want)),
+          ""};
     }
     std::optional<std::string> diff;
     if (const auto* m = std::get_if<Mat>(&want)) {
@@ -522,17 +532,17 @@ std::optional<Difference> find_difference(const wire::Bundle& expected, const wi
       diff = compare_labels(function, name, *v, std::get<IVec>(g));
     } else if (const auto* i = std::get_if<std::int64_t>(&want)) {
       if (*i != std::get<std::int64_t>(g)) {
-        diff = subject(function, name) + ": expected " + std::to_string(*i) + ", got " +
-               std::to_string(std::get<std::int64_t>(g));
+        diff = fmt::format("{}: expected {}, got {}", subject(function, name), *i,
+                           std::get<std::int64_t>(g));
       }
     } else if (const auto* d = std::get_if<double>(&want)) {
       if (wrong_at(*d, std::get<double>(g), tol)) {
-        diff = subject(function, name) + ": expected " + num(*d) + ", got " +
-               num(std::get<double>(g)) + " (" + tolerance(tol) + ")";
+        diff = fmt::format("{}: expected {}, got {} ({})", subject(function, name), num(*d),
+                           num(std::get<double>(g)), tolerance(tol));
       }
     } else if (std::get<std::string>(want) != std::get<std::string>(g)) {
-      diff = subject(function, name) + ": expected '" + std::get<std::string>(want) + "', got '" +
-             clipped(std::get<std::string>(g)) + "'";
+      diff = fmt::format("{}: expected '{}', got '{}'", subject(function, name),
+                         std::get<std::string>(want), clipped(std::get<std::string>(g)));
     }
     if (diff) return Difference{name, *diff, ""};
   }

@@ -2,13 +2,13 @@
 // Not the case definitions (cases/*.cpp): the loader asks the catalog what a case accepts.
 #include "rubric.hpp"
 
-#include <fmt/core.h>
-#include <yaml-cpp/yaml.h>
-
 #include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include "cases.hpp"
 
@@ -25,9 +25,8 @@ class Parser {
 
   [[noreturn]] void fail(const YAML::Node& at, const std::string& what) const {
     const YAML::Mark m = at.Mark();
-    if (m.is_null()) throw RubricError(path_ + ": " + what);
-    throw RubricError(path_ + ":" + std::to_string(m.line + 1) + ":" +
-                      std::to_string(m.column + 1) + ": " + what);
+    if (m.is_null()) throw RubricError(fmt::format("{}: {}", path_, what));
+    throw RubricError(fmt::format("{}:{}:{}: {}", path_, m.line + 1, m.column + 1, what));
   }
 
   // A mapping whose keys are all in `allowed`, none twice.
@@ -37,34 +36,38 @@ class Parser {
     std::set<std::string> seen;
     for (const auto& kv : node) {
       const std::string key = kv.first.Scalar();
-      if (!seen.insert(key).second) fail(kv.first, "duplicate key '" + key + "' in " + what);
+      if (!seen.insert(key).second) {
+        fail(kv.first, fmt::format("duplicate key '{}' in {}", key, what));
+      }
       if (!allowed.count(key)) {
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        fail(kv.first, "unknown key '" + key + "' in " + what + "; expected one of: " + list);
+        fail(kv.first, fmt::format("unknown key '{}' in {}; expected one of: {}", key, what, list));
       }
     }
   }
 
   template <class T>
   T scalar(const YAML::Node& node, const std::string& what, const char* type) const {
-    if (!node.IsScalar()) fail(node, what + " must be " + type);
+    if (!node.IsScalar()) fail(node, fmt::format("{} must be {}", what, type));
     try {
       return node.as<T>();
     } catch (const YAML::Exception&) {
-      fail(node, what + " must be " + type + ", found '" + node.Scalar() + "'");
+      fail(node, fmt::format("{} must be {}, found '{}'", what, type, node.Scalar()));
     }
   }
 
   double positive(const YAML::Node& node, const std::string& what) const {
     double v = scalar<double>(node, what, "a number");
-    if (!(v > 0) || !std::isfinite(v)) fail(node, what + " must be positive, found " + node.Scalar());
+    if (!(v > 0) || !std::isfinite(v)) {
+      fail(node, fmt::format("{} must be positive, found {}", what, node.Scalar()));
+    }
     return v;
   }
 
   long whole(const YAML::Node& node, const std::string& what) const {
     auto v = scalar<std::int64_t>(node, what, "a whole number");
-    if (v < 1) fail(node, what + " must be at least 1, found " + node.Scalar());
+    if (v < 1) fail(node, fmt::format("{} must be at least 1, found {}", what, node.Scalar()));
     return static_cast<long>(v);
   }
 
@@ -115,7 +118,7 @@ class Parser {
     t.line = node.Mark().line + 1;
     if (!node["name"]) fail(node, "a test needs a name");
     t.name = scalar<std::string>(node["name"], "name", "text");
-    const std::string ctx = "test '" + t.name + "'";
+    const std::string ctx = fmt::format("test '{}'", t.name);
     if (!node["case"]) fail(node, ctx + " needs a case");
     if (!node["points"]) fail(node, ctx + " needs points");
     t.case_name = scalar<std::string>(node["case"], "case", "text");
@@ -125,17 +128,18 @@ class Parser {
       for (const auto& n : catalog_.names()) {
         if (n.starts_with(r.assignment + ".")) known += (known.empty() ? "" : ", ") + n;
       }
-      fail(node["case"], "unknown case '" + t.case_name + "' in " + ctx + "; the cases of " +
-                             r.assignment + " are: " + known);
+      fail(node["case"], fmt::format("unknown case '{}' in {}; the cases of {} are: {}",
+                                     t.case_name, ctx, r.assignment, known));
     }
     for (const auto& [name, a] : def->args) t.args[name] = a.default_value;
     if (node["args"]) {
       std::set<std::string> allowed;
       for (const auto& [name, a] : def->args) allowed.insert(name);
-      check_map(node["args"], allowed, "args of " + ctx + " (case " + t.case_name + ")");
+      check_map(node["args"], allowed, fmt::format("args of {} (case {})", ctx, t.case_name));
       for (const auto& kv : node["args"]) {
         const std::string key = kv.first.Scalar();
-        t.args[key] = arg(kv.second, def->args.at(key).default_value, ctx + " args." + key);
+        t.args[key] =
+            arg(kv.second, def->args.at(key).default_value, fmt::format("{} args.{}", ctx, key));
       }
     }
     if (node["seed"]) t.seed = scalar<std::uint64_t>(node["seed"], ctx + " seed", "a whole number");
@@ -188,8 +192,10 @@ class Parser {
     if (node["visibility"]) {
       std::string v = scalar<std::string>(node["visibility"], ctx + " visibility", "text");
       if (auto parsed = parse_visibility(v)) t.visibility = *parsed;
-      else fail(node["visibility"], ctx + " visibility must be visible, hidden, after_due_date "
-                                          "or after_published, found '" + v + "'");
+      else
+        fail(node["visibility"], fmt::format("{} visibility must be visible, hidden, "
+                                             "after_due_date or after_published, found '{}'",
+                                             ctx, v));
     }
     if (node["builds_on"]) {
       const YAML::Node b = node["builds_on"];
@@ -204,8 +210,8 @@ class Parser {
         fail(node["hint"], ctx + " hint must not be empty");
       }
       if (t.hint.size() > kMaxHint) {
-        fail(node["hint"], ctx + " hint is " + std::to_string(t.hint.size()) +
-                               " bytes long; at most " + std::to_string(kMaxHint) + " are shown");
+        fail(node["hint"], fmt::format("{} hint is {} bytes long; at most {} are shown", ctx,
+                                       t.hint.size(), kMaxHint));
       }
     }
     return t;
@@ -220,16 +226,19 @@ class Parser {
       std::string known;
       for (const auto& [name, outputs] : def.gradients) known += (known.empty() ? "" : ", ") + name;
       fail(node["wrt"] ? node["wrt"] : node,
-           what + ": case " + def.name + " has no gradient with respect to '" + g.wrt + "'" +
-               (known.empty() ? std::string(" (it has no gradient outputs)")
-                              : "; it has gradients with respect to: " + known));
+           fmt::format("{}: case {} has no gradient with respect to '{}'{}", what, def.name, g.wrt,
+                       known.empty()
+                           ? std::string(" (it has no gradient outputs)")
+                           : fmt::format("; it has gradients with respect to: {}", known)));
     }
     if (node["mode"]) {
       const std::string m = scalar<std::string>(node["mode"], what + ".mode", "text");
       if (m == "full") g.mode = GradCheckSpec::Mode::full;
       else if (m == "sparse") g.mode = GradCheckSpec::Mode::sparse;
       else if (m == "projection") g.mode = GradCheckSpec::Mode::projection;
-      else fail(node["mode"], what + ".mode must be full, sparse or projection, found '" + m + "'");
+      else
+        fail(node["mode"],
+             fmt::format("{}.mode must be full, sparse or projection, found '{}'", what, m));
     }
     if (node["samples"]) g.samples = static_cast<int>(whole(node["samples"], what + ".samples"));
     if (node["step"]) g.step = positive(node["step"], what + ".step");
@@ -262,7 +271,7 @@ class Parser {
     check_map(root, {"assignment", "title", "submission", "limits", "build", "tests", "gradescope"},
               "the rubric");
     for (const char* key : {"assignment", "submission", "tests"}) {
-      if (!root[key]) fail(root, std::string("the rubric needs '") + key + "'");
+      if (!root[key]) fail(root, fmt::format("the rubric needs '{}'", key));
     }
     Rubric r;
     r.path = path_;
@@ -276,7 +285,7 @@ class Parser {
     for (const auto& f : files) {
       std::string name = scalar<std::string>(f, "submission.files item", "a file name");
       if (name.empty() || name.find('/') != std::string::npos || name.starts_with(".")) {
-        fail(f, "submission file '" + name + "' must be a plain file name (no folders)");
+        fail(f, fmt::format("submission file '{}' must be a plain file name (no folders)", name));
       }
       r.files.push_back(name);
     }
@@ -295,14 +304,17 @@ class Parser {
       TestSpec t = test(node, r);
       for (std::size_t i = 0; i < t.builds_on.size(); ++i) {
         if (!names.count(t.builds_on[i])) {
-          fail(node["builds_on"][i], "test '" + t.name + "' builds_on '" + t.builds_on[i] +
-                                         "', which is not the name of a test above it");
+          fail(node["builds_on"][i],
+               fmt::format("test '{}' builds_on '{}', which is not the name of a test above it",
+                           t.name, t.builds_on[i]));
         }
       }
-      if (!names.insert(t.name).second) fail(node["name"], "duplicate test name '" + t.name + "'");
+      if (!names.insert(t.name).second) {
+        fail(node["name"], fmt::format("duplicate test name '{}'", t.name));
+      }
       if (!t.case_name.starts_with(r.assignment + ".")) {
-        fail(node["case"], "case '" + t.case_name + "' belongs to another assignment than '" +
-                               r.assignment + "'");
+        fail(node["case"], fmt::format("case '{}' belongs to another assignment than '{}'",
+                                       t.case_name, r.assignment));
       }
       r.tests.push_back(std::move(t));
     }
@@ -338,11 +350,11 @@ std::string yaml_error(const std::string& text, const std::string& path, const Y
   }
   const std::size_t tab = line.find('\t');
   if (tab < end) {
-    return path + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(tab + 1) +
-           ": not valid YAML: tabs are not allowed in the indentation; indent with spaces";
+    return fmt::format(
+        "{}:{}:{}: not valid YAML: tabs are not allowed in the indentation; indent with spaces",
+        path, mark.line + 1, tab + 1);
   }
-  return path + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) +
-         ": not valid YAML: " + what;
+  return fmt::format("{}:{}:{}: not valid YAML: {}", path, mark.line + 1, mark.column + 1, what);
 }
 
 }  // namespace

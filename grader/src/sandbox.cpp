@@ -552,8 +552,8 @@ void hand_over(const SandboxPolicy& policy, const std::string& path) {
   if (policy.uid < 0) return;
   auto own = [&](const fs::path& p) {
     if (::lchown(p.c_str(), static_cast<uid_t>(policy.uid), static_cast<gid_t>(policy.uid)) != 0) {
-      throw std::runtime_error("cannot hand " + p.string() + " to uid " +
-                               std::to_string(policy.uid) + ": " + std::strerror(errno));
+      throw std::runtime_error(fmt::format("cannot hand {} to uid {}: {}", p.string(), policy.uid,
+                                           std::strerror(errno)));
     }
   };
   own(path);
@@ -571,7 +571,7 @@ std::string signal_name(int sig) {
     case SIGXCPU: return "SIGXCPU (CPU time limit)";
     case SIGXFSZ: return "SIGXFSZ (file size limit)";
     case SIGPIPE: return "SIGPIPE (wrote to a closed pipe)";
-    default: return "signal " + std::to_string(sig) + " (" + ::strsignal(sig) + ")";
+    default: return fmt::format("signal {} ({})", sig, ::strsignal(sig));
   }
 }
 

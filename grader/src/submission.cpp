@@ -58,7 +58,9 @@ void write_file(const fs::path& path, const std::string& bytes) {
     ok = n > 0;
     if (ok) done += static_cast<std::size_t>(n);
   }
-  if (!ok) throw SubmissionError("cannot write " + path.string() + ": " + std::strerror(errno));
+  if (!ok) {
+    throw SubmissionError(fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
+  }
 }
 
 // libarchive's message for its last error ("" when it has none)
@@ -112,20 +114,22 @@ std::string read_named_file(int dirfd, const fs::path& src, const std::string& n
     throw SubmissionError(not_regular);
   }
   if (st.st_nlink > 1) {
-    throw SubmissionError(src.string() + " is a hard link (one file with " +
-                          std::to_string(st.st_nlink) +
-                          " names); links are not accepted: replace it with a plain copy (cp " +
-                          name + " " + name + ".copy && mv " + name + ".copy " + name + ")");
+    throw SubmissionError(fmt::format(
+        "{} is a hard link (one file with {} names); links are not accepted: replace it with a "
+        "plain copy (cp {} {}.copy && mv {}.copy {})",
+        src.string(), st.st_nlink, name, name, name, name));
   }
   const std::string too_large =
-      src.string() + " is larger than " + std::to_string(limits.max_file_bytes >> 10) + " KiB";
+      fmt::format("{} is larger than {} KiB", src.string(), limits.max_file_bytes >> 10);
   if (st.st_size > limits.max_file_bytes) throw SubmissionError(too_large);
   std::string bytes;
   char buf[65536];
   for (;;) {
     const ssize_t n = ::read(in.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw SubmissionError("cannot read " + src.string() + ": " + std::strerror(errno));
+    if (n < 0) {
+      throw SubmissionError(fmt::format("cannot read {}: {}", src.string(), std::strerror(errno)));
+    }
     if (n == 0) break;
     if (static_cast<long>(bytes.size()) + n > limits.max_file_bytes) {
       throw SubmissionError(too_large);
@@ -152,9 +156,10 @@ void from_folder(const fs::path& dir, const std::vector<std::string>& files, con
       continue;
     }
     if (assignment.empty()) {
-      throw SubmissionError("the submission has no " + name + " (looked for " +
-                            (dir / name).string() +
-                            "); hand in the file the assignment names, at the top of the folder");
+      throw SubmissionError(fmt::format(
+          "the submission has no {} (looked for {}); hand in the file the assignment names, at "
+          "the top of the folder",
+          name, (dir / name).string()));
     }
     if (!repo) repo.emplace(open_folder(dir, {"assignments", assignment}));
     if (!has_entry(repo->get(), name)) {
@@ -177,8 +182,8 @@ void from_zip(const fs::path& zip, const std::vector<std::string>& files, const 
   std::unique_ptr<archive, decltype(&archive_read_free)> a(archive_read_new(), archive_read_free);
   archive_read_support_format_zip(a.get());
   if (archive_read_open_filename(a.get(), zip.c_str(), 1 << 16) != ARCHIVE_OK) {
-    throw SubmissionError(zip.string() + " is not a readable zip archive: " +
-                          archive_error(a.get()));
+    throw SubmissionError(
+        fmt::format("{} is not a readable zip archive: {}", zip.string(), archive_error(a.get())));
   }
   std::map<std::string, std::vector<std::string>> found;  // file name -> contents of each match
   long entries = 0, total = 0;
@@ -186,20 +191,23 @@ void from_zip(const fs::path& zip, const std::vector<std::string>& files, const 
   int rc;
   while ((rc = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK) {
     if (++entries > limits.max_entries) {
-      throw SubmissionError(zip.string() + " has more than " + std::to_string(limits.max_entries) +
-                            " entries");
+      throw SubmissionError(
+          fmt::format("{} has more than {} entries", zip.string(), limits.max_entries));
     }
     const std::string path = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
     if (path.empty() || path.starts_with("/") || path.find("..") != std::string::npos ||
         path.find('\\') != std::string::npos) {
-      throw SubmissionError(zip.string() + " holds an unsafe path '" + path +
-                            "' (absolute, or with ..): make the zip from inside your folder");
+      throw SubmissionError(
+          fmt::format("{} holds an unsafe path '{}' (absolute, or with ..): make the zip from "
+                      "inside your folder",
+                      zip.string(), path));
     }
     const auto type = archive_entry_filetype(e);
     if (type == AE_IFDIR) continue;
     if (type != AE_IFREG || archive_entry_hardlink(e) || archive_entry_symlink(e)) {
-      throw SubmissionError(zip.string() + " holds '" + path +
-                            "', which is a link or a special file; only plain files are accepted");
+      throw SubmissionError(fmt::format(
+          "{} holds '{}', which is a link or a special file; only plain files are accepted",
+          zip.string(), path));
     }
     std::vector<std::string> parts;
     for (const auto& part : fs::path(path)) parts.push_back(part.string());
@@ -215,8 +223,8 @@ void from_zip(const fs::path& zip, const std::vector<std::string>& files, const 
     if (!wanted) continue;
     const la_int64_t size = archive_entry_size(e);
     if (size > limits.max_file_bytes) {
-      throw SubmissionError(path + " in " + zip.string() + " is larger than " +
-                            std::to_string(limits.max_file_bytes >> 10) + " KiB");
+      throw SubmissionError(fmt::format("{} in {} is larger than {} KiB", path, zip.string(),
+                                        limits.max_file_bytes >> 10));
     }
     std::string bytes;
     char buf[65536];
@@ -225,7 +233,8 @@ void from_zip(const fs::path& zip, const std::vector<std::string>& files, const 
       total += n;
       if (static_cast<long>(bytes.size()) + n > limits.max_file_bytes ||
           total > limits.max_total_bytes) {
-        throw SubmissionError(path + " in " + zip.string() + " unpacks to more than allowed");
+        throw SubmissionError(
+            fmt::format("{} in {} unpacks to more than allowed", path, zip.string()));
       }
       bytes.append(buf, static_cast<std::size_t>(n));
     }
@@ -253,8 +262,8 @@ void from_zip(const fs::path& zip, const std::vector<std::string>& files, const 
           name, repository));
     }
     if (it->second.size() > 1) {
-      throw SubmissionError(zip.string() + " has " + std::to_string(it->second.size()) +
-                            " files named " + name + "; keep exactly one");
+      throw SubmissionError(fmt::format("{} has {} files named {}; keep exactly one", zip.string(),
+                                        it->second.size(), name));
     }
     write_file(dest / name, it->second.front());
   }
@@ -277,10 +286,10 @@ void collect_submission(const std::string& submission, const std::vector<std::st
   } else if (fs::is_regular_file(src, ec) && lower(src.extension().string()) == ".zip") {
     from_zip(src, files, dest, limits, assignment);
   } else if (!fs::exists(src, ec)) {
-    throw SubmissionError("the submission " + submission + " does not exist");
+    throw SubmissionError(fmt::format("the submission {} does not exist", submission));
   } else {
-    throw SubmissionError("the submission " + submission +
-                          " is neither a folder nor a .zip archive");
+    throw SubmissionError(
+        fmt::format("the submission {} is neither a folder nor a .zip archive", submission));
   }
 }
 

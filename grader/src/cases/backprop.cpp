@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "cases.hpp"
 #include "cases/inputs.hpp"
 #include "cases/mistakes.hpp"
@@ -201,7 +203,7 @@ Bundle solver_inputs(const Args& a, std::uint64_t seed, DataSource& data) {
               "update_rule must be sgd, sgd_momentum, rmsprop or adam");
   const std::string& kind = arg_text(a, "data");
   require_arg(kind == "clusters" || kind == "fashion_mnist",
-              "data must be clusters or fashion_mnist, not '" + kind + "'");
+              fmt::format("data must be clusters or fashion_mnist, not '{}'", kind));
   std::mt19937_64 rng(seed);
   Mat X, Xt;
   IVec y, yt;

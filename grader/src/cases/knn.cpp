@@ -3,6 +3,8 @@
 #include <random>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "cases.hpp"
 #include "cases/inputs.hpp"
 #include "cases/mistakes.hpp"
@@ -44,7 +46,7 @@ void make_clusters(long n, long d, long classes, const std::string& kind, std::m
 
 void check_data_kind(const std::string& kind) {
   require_arg(kind == "random" || kind == "pixels" || kind == "fashion_mnist",
-              "data must be random, pixels or fashion_mnist, not '" + kind + "'");
+              fmt::format("data must be random, pixels or fashion_mnist, not '{}'", kind));
 }
 
 Bundle distance_inputs(const Args& a, std::uint64_t seed, DataSource& data) {
@@ -133,7 +135,8 @@ Bundle cv_inputs(const Args& a, std::uint64_t seed, DataSource& data) {
   const std::string& kind = arg_text(a, "data");
   const std::string& metric = arg_text(a, "metric");
   check_data_kind(kind);
-  require_arg(metric == "l2" || metric == "l1", "metric must be l2 or l1, not '" + metric + "'");
+  require_arg(metric == "l2" || metric == "l1",
+              fmt::format("metric must be l2 or l1, not '{}'", metric));
   require_arg(n >= 2 && d >= 1 && classes >= 1, "num_examples >= 2, dim >= 1, num_classes >= 1");
   std::mt19937_64 rng(seed);
   Mat X;

@@ -5,6 +5,8 @@
 #include <random>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "cases.hpp"
 #include "cases/inputs.hpp"
 #include "cases/mistakes.hpp"
@@ -24,7 +26,7 @@ void make_data(const Args& a, long n, std::mt19937_64& rng, DataSource& data, Ma
                long& classes) {
   const std::string& kind = arg_text(a, "data");
   require_arg(kind == "random" || kind == "fashion_mnist",
-              "data must be random or fashion_mnist, not '" + kind + "'");
+              fmt::format("data must be random or fashion_mnist, not '{}'", kind));
   if (kind == "fashion_mnist") {
     Mat X_test;
     IVec y_test;

@@ -10,6 +10,9 @@
 #include <numeric>
 #include <set>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "compare.hpp"
 
 namespace pg::grader::mistakes {
@@ -125,12 +128,6 @@ std::string distances(const Bundle& in, const std::string& output, const Bundle&
        {k.l1, "your dists are Manhattan (L1) distances: L2 is √Σ(a - b)²"}});
 }
 
-std::string sizes_text(const std::vector<long>& sizes) {
-  std::string s;
-  for (std::size_t i = 0; i < sizes.size(); ++i) s += (i ? ", " : "") + std::to_string(sizes[i]);
-  return s;
-}
-
 // every accuracy of fold f is a whole number of its rows over sizes[f]
 bool fits_folds(const Mat& acc, const std::vector<long>& sizes) {
   if (static_cast<Eigen::Index>(sizes.size()) != acc.cols()) return false;
@@ -229,10 +226,10 @@ std::string cross_validate(const Bundle& in, const std::string& output, const Bu
         {dropped, "the rows left over dropped"}};
     for (const auto& [sizes, how] : layouts) {
       if (sizes_right || sizes == right || !fits_folds(*g, sizes)) continue;
-      return "your accuracies fit folds of " + sizes_text(sizes) + " rows (" + how + "), not " +
-             sizes_text(right) +
-             ": split as numpy.array_split does, the first N % F = " + std::to_string(r) +
-             " folds one row longer";
+      return fmt::format(
+          "your accuracies fit folds of {} rows ({}), not {}: split as numpy.array_split does, "
+          "the first N % F = {} folds one row longer",
+          fmt::join(sizes, ", "), how, fmt::join(right, ", "), r);
     }
     // the folds right: the training split's order (it decides ties in distance), on small data
     const Mat& X = in.mat("X");
@@ -272,10 +269,11 @@ std::string cross_validate(const Bundle& in, const std::string& output, const Bu
       return total;
     };
     if (right(a) == right(b)) {
-      return "your best_k gets as many validation rows right over all folds (" +
-             std::to_string(right(b)) +
-             ") as the expected one: on a tie the smallest k wins. Compare the integer counts, "
-             "not mean accuracies, whose last bit depends on the order of the sum";
+      return fmt::format(
+          "your best_k gets as many validation rows right over all folds ({}) as the expected "
+          "one: on a tie the smallest k wins. Compare the integer counts, not mean accuracies, "
+          "whose last bit depends on the order of the sum",
+          right(b));
     }
     return "your best_k is not the k with the most validation rows predicted right over all "
            "folds (an accuracy times its fold's size, summed over the row)";
@@ -391,17 +389,20 @@ std::string upstream(const Bundle& in, const std::string& output, const Bundle& 
   };
   // a backward pass is linear in dout: the local gradient is the expected one over dout
   const Mat e = value(expected, output), g = value(got, output);
-  return first_match(g, e,
-                     {{Mat(e / dout), "your " + output +
-                                          " leaves out the upstream gradient dout: multiply the "
-                                          "local gradient by dout (the chain rule)"}});
+  return first_match(
+      g, e,
+      {{Mat(e / dout), fmt::format("your {} leaves out the upstream gradient dout: multiply the "
+                                   "local gradient by dout (the chain rule)",
+                                   output)}});
 }
 
 std::string other_metric(Bundle& in) {
   const bool l1 = in.text("metric") == "l1";
   in.put("metric", std::string(l1 ? "l2" : "l1"));
-  return std::string("your accuracies are what the reference gets with metric = ") +
-         (l1 ? "l2" : "l1") + ": is metric passed on to the distance function?";
+  return fmt::format(
+      "your accuracies are what the reference gets with metric = {}: is metric passed on to the "
+      "distance function?",
+      l1 ? "l2" : "l1");
 }
 
 // ---- linear ---------------------------------------------------------------------------------
@@ -465,20 +466,21 @@ std::string svm_loss(const Bundle& in, const std::string& output, const Bundle& 
   if (e.size() == 0 || g.size() != e.size() || !nearly_equal(e, svm(right))) return "";
   return first_match(
       g, e,
-      {{svm(at_zero), "your " + output +
-                          " counts margins of exactly 0: a class adds to dW "
-                          "only where s_j - s_yᵢ + 1 > 0 (the loss has no slope at 0)"},
-       {svm(no_hinge), "your " + output +
-                           " has no max(0, ·): every wrong class adds its "
-                           "margin, even a negative one; keep only s_j - s_yᵢ + 1 > 0"}});
+      {{svm(at_zero), fmt::format("your {} counts margins of exactly 0: a class adds to dW only "
+                                  "where s_j - s_yᵢ + 1 > 0 (the loss has no slope at 0)",
+                                  output)},
+       {svm(no_hinge), fmt::format("your {} has no max(0, ·): every wrong class adds its margin, "
+                                   "even a negative one; keep only s_j - s_yᵢ + 1 > 0",
+                                   output)}});
 }
 
 std::string other_kind(Bundle& in) {
   const bool svm = in.text("kind") == "svm";
   in.put("kind", std::string(svm ? "softmax" : "svm"));
-  return std::string("your LinearClassifier::train trains what the reference trains for kind = ") +
-         (svm ? "softmax" : "svm") + ": is the classifier's kind ignored? train must use the " +
-         (svm ? "SVM" : "softmax") + " loss here";
+  return fmt::format(
+      "your LinearClassifier::train trains what the reference trains for kind = {}: is the "
+      "classifier's kind ignored? train must use the {} loss here",
+      svm ? "softmax" : "svm", svm ? "SVM" : "softmax");
 }
 
 Ties score_ties(const Bundle& in) {
@@ -561,13 +563,14 @@ std::string affine_relu(const Bundle& in, const std::string& output, const Bundl
   if (right.size() == 0 || !nearly_equal(*e, right)) return "";
   return first_match(*g, *e,
                      {{grads([](double) { return true; }),
-                       "your " + output +
-                           " is what it would be without the ReLU: the upstream gradient must "
-                           "be 0 where x·w + b ≤ 0 before the affine backward pass"},
+                       fmt::format("your {} is what it would be without the ReLU: the upstream "
+                                   "gradient must be 0 where x·w + b ≤ 0 before the affine "
+                                   "backward pass",
+                                   output)},
                       {grads([](double v) { return v >= 0; }),
-                       "your " + output +
-                           " lets the gradient through where x·w + b = 0: ReLU passes none "
-                           "at exactly 0"}});
+                       fmt::format("your {} lets the gradient through where x·w + b = 0: ReLU "
+                                   "passes none at exactly 0",
+                                   output)}});
 }
 
 std::string scores_svm_loss(const Bundle& in, const std::string& output, const Bundle& expected,
@@ -672,19 +675,21 @@ std::string update_rule(const std::string& rule, const Bundle& in, const std::st
   };
   if (std::optional<double> k = common_factor(steps_of(*e), steps_of(*g))) {
     if (std::abs(*k + 1) <= 1e-6) {
-      return "every step your " + rule +
-             " takes goes the opposite way (-1 × the expected step): "
-             "a sign error in the update";
+      return fmt::format(
+          "every step your {} takes goes the opposite way (-1 × the expected step): a sign error "
+          "in the update",
+          rule);
     }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4g", *k);
-    return "every step your " + rule + " takes is exactly " + buf +
-           " × the expected step: is the learning rate applied as the handout says?";
+    return fmt::format(
+        "every step your {} takes is exactly {:.4g} × the expected step: is the learning rate "
+        "applied as the handout says?",
+        rule, *k);
   }
   if (nearly_equal(e->topRows(rows), g->topRows(rows), 1e-9) && steps > 1) {
-    return "your " + rule +
-           "'s first step is right and a later one is wrong: is its state "
-           "(velocity, cache, m, v, t) kept from one step to the next as the handout says?";
+    return fmt::format(
+        "your {}'s first step is right and a later one is wrong: is its state (velocity, cache, "
+        "m, v, t) kept from one step to the next as the handout says?",
+        rule);
   }
   return "";
 }
@@ -728,9 +733,10 @@ std::string solver(const Bundle& in, const std::string& output, const Bundle& ex
   const long batches = (n + batch - 1) / batch;
   // the first step with the decayed rate is the first of epoch 2; its effect shows one later
   if (first != batches && first != batches + 1) return "";
-  return "your loss_history is right through epoch 1 (its " + std::to_string(batches) +
-         " iterations) and wrong from epoch 2 on: is the learning rate multiplied by lr_decay "
-         "after each epoch?";
+  return fmt::format(
+      "your loss_history is right through epoch 1 (its {} iterations) and wrong from epoch 2 on: "
+      "is the learning rate multiplied by lr_decay after each epoch?",
+      batches);
 }
 
 }  // namespace pg::grader::mistakes
