@@ -7,6 +7,8 @@
 // headers only, so that a build shows the warnings about your code and nothing else
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Warray-bounds"
 #include <Eigen/Core>
 #pragma GCC diagnostic pop
 

@@ -9,6 +9,8 @@
 // as in common/types.hpp: g++ 12's false "may be used uninitialized" in its AVX-512 intrinsics
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Warray-bounds"
 #include <Eigen/Dense>
 #include <Eigen/Core>
 #pragma GCC diagnostic pop
