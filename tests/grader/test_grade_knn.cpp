@@ -86,6 +86,9 @@ INSTANTIATE_TEST_SUITE_P(
         // each of these loses only the test made for its mistake
         Buggy{"no_loops_no_clamp", {"no-loop distances of real-valued copies are 0, not NaN"}},
         Buggy{"vote_ten_classes", {"predict labels with more than 10 classes"}},
+        Buggy{"predict_k_clamped_to_test_rows",
+              {"predict labels for a single test row (M = 1)", "predict labels, k = num_train",
+               "cross-validation with one fold per example"}},
         Buggy{"distance_tie_epsilon", {"predict labels with distances closer than any epsilon"}},
         Buggy{"best_k_first_listed",
               {"cross-validation, best k on a tie in rows right (ks not sorted)"}},
