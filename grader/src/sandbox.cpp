@@ -246,7 +246,7 @@ SandboxPolicy detect_sandbox(int slot, int base_uid) {
 
 Child& Child::operator=(Child&& o) noexcept {
   if (this != &o) {
-    this->~Child();
+    release();
     pid_ = std::exchange(o.pid_, -1);
     request_fd_ = std::exchange(o.request_fd_, -1);
     response_fd_ = std::exchange(o.response_fd_, -1);
@@ -259,7 +259,9 @@ Child& Child::operator=(Child&& o) noexcept {
   return *this;
 }
 
-Child::~Child() {
+Child::~Child() { release(); }
+
+void Child::release() {
   if (pid_ > 0 && !reaped_) {
     kill();
     wait();

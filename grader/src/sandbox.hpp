@@ -114,6 +114,7 @@ class Child {
 
  private:
   friend Child spawn(const SandboxPolicy&, const SandboxConfig&);
+  void release();  // ends and reaps the process, closes the pipes: the destructor's work
   pid_t pid_ = -1;
   int request_fd_ = -1, response_fd_ = -1, log_fd_ = -1;
   bool reaped_ = false;
