@@ -75,10 +75,10 @@ INSTANTIATE_TEST_SUITE_P(
         Slow{"knn", "no_loops_with_loops", "no-loop distances are fast (500 x 5000 x 784)",
              "compute_distances_no_loops", "a loop over test rows"},
         Slow{"linear", "svm_vectorized_loops_over_examples",
-             "SVM vectorized is fast (2000 x 3073 x 100)", "svm_loss_vectorized",
+             "SVM vectorized is fast (300 x 3073 x 700)", "svm_loss_vectorized",
              "a loop over the examples"},
         Slow{"linear", "softmax_vectorized_loops_over_examples",
-             "softmax vectorized is fast (2000 x 3073 x 100)", "softmax_loss_vectorized",
+             "softmax vectorized is fast (300 x 3073 x 700)", "softmax_loss_vectorized",
              "a loop over the examples"}),
     [](const auto& info) { return std::string(info.param.sample); });
 
