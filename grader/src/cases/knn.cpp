@@ -189,6 +189,7 @@ void add_knn_cases(CaseCatalog& c) {
          predict_inputs};
   predict.ties = mistakes::knn_vote_ties;
   predict.explain = mistakes::predict_labels;
+  predict.variants = {mistakes::k_within_test_rows};
   c.add(std::move(predict));
   CaseDef cv{"knn.cross_validate", "cross_validate",
          {

@@ -405,6 +405,17 @@ std::string other_metric(Bundle& in) {
       l1 ? "l2" : "l1");
 }
 
+std::string k_within_test_rows(Bundle& in) {
+  const std::int64_t rows = in.mat("dists").rows(), k = in.integer("k");
+  if (k <= rows) return "";
+  in.put("k", rows);
+  return fmt::format(
+      "your labels are what the reference gives with k = {} (the number of test rows M) instead "
+      "of k = {}: the neighbours come from the N training points, dists.cols(), not from "
+      "dists.rows()",
+      rows, k);
+}
+
 // ---- linear ---------------------------------------------------------------------------------
 
 namespace {

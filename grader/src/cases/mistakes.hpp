@@ -54,6 +54,7 @@ std::string upstream(const wire::Bundle& in, const std::string& output,
 // cause for an answer that the reference gives to the changed inputs ("" when it does not apply).
 std::string other_metric(wire::Bundle& in);  // knn.cross_validate: l1 for l2 and back
 std::string other_kind(wire::Bundle& in);    // linear.train: svm for softmax and back
+std::string k_within_test_rows(wire::Bundle& in);  // knn.predict_labels: k = min(k, M)
 std::string no_lr_decay(wire::Bundle& in);   // backprop.solver_train: lr_decay = 1
 std::string every_row_for_train_accuracy(wire::Bundle& in);  // num_train_samples = all rows
 
