@@ -30,14 +30,6 @@ std::vector<std::string> split_words(const std::string& s) {
   return out;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
-
 // Why a step stopped, on a line of its own in the log and in BuildResult::stopped.
 void stop(BuildResult& result, const std::string& why) {
   if (!result.log.empty() && !result.log.ends_with('\n')) result.log += '\n';
@@ -253,6 +245,14 @@ BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::st
   result.ok = true;
   result.runner = out_dir + "/runner";
   return result;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(line);
+  return out;
 }
 
 std::vector<std::string> error_lines(const std::string& log, std::size_t n) {

@@ -83,6 +83,9 @@ std::vector<std::string> error_lines(const std::string& log, std::size_t n);
 // do; else the log's first line that is not blank.
 std::string failure_reason(const BuildResult& build);
 
+// The lines of a log or of a runner's output, without their newlines.
+std::vector<std::string> lines_of(const std::string& text);
+
 // The log as a student reads it: without the chains of "In file included from" lines (200 of
 // them before the first error of a file that includes itself) and without trailing blank lines.
 std::string readable_log(const std::string& log);

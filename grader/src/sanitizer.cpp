@@ -4,19 +4,11 @@
 
 #include <fmt/format.h>
 
-#include <sstream>
+#include "build.hpp"
 
 namespace pg::grader {
 
 namespace {
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
 
 std::string trimmed(const std::string& s) {
   const auto b = s.find_first_not_of(" \t");
