@@ -178,7 +178,9 @@ CpuMeter::CpuMeter(const CpuAccounting& how) : how_(how) {
         fmt::format("cannot make the cgroup {}: {}", dir_, std::strerror(errno)));
   }
   join_fd_ = ::open((dir_ + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
-  const char* usage = how_.kind == CpuAccounting::Kind::cgroup_v1 ? "/cpuacct.usage" : "/cpu.stat";
+  const bool v1 = how_.kind == CpuAccounting::Kind::cgroup_v1;
+  const char* usage = v1 ? "/cpuacct.usage" : "/cpu.stat";
+  threads_ = dir_ + (v1 ? "/tasks" : "/cgroup.threads");
   usage_fd_ = ::open((dir_ + usage).c_str(), O_RDONLY | O_CLOEXEC);
   if (join_fd_ < 0 || usage_fd_ < 0) {
     const int e = errno;
@@ -212,6 +214,30 @@ double CpuMeter::seconds() const {
     }
   }
   return total;
+}
+
+int CpuMeter::runnable_threads() const {
+  std::vector<std::string> tids;
+  if (!threads_.empty()) {
+    std::ifstream in(threads_);
+    for (std::string tid; in >> tid;) tids.push_back(tid);
+  } else if (root_ > 0) {
+    std::error_code ec;
+    for (pid_t pid : tree_of(root_)) {
+      for (const auto& e : fs::directory_iterator(fmt::format("/proc/{}/task", pid), ec)) {
+        tids.push_back(e.path().filename().string());
+      }
+    }
+  }
+  int running = 0;
+  for (const std::string& tid : tids) {
+    std::ifstream in("/proc/" + tid + "/stat");
+    std::string stat;
+    std::getline(in, stat);
+    const auto close = stat.rfind(')');  // the command name may hold spaces and parentheses
+    if (close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'R') ++running;
+  }
+  return running;
 }
 
 std::string LimitControllers::describe() const {

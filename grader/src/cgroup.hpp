@@ -41,6 +41,8 @@ class CpuMeter {
   void set_root(pid_t pid) { root_ = pid; }
   // CPU seconds (user + system) used by the tree so far.
   double seconds() const;
+  // How many of the tree's threads are running or ready to run (state R) right now.
+  int runnable_threads() const;
 
  private:
   void release();  // closes, removes the cgroup; the destructor's work, safe to repeat
@@ -48,6 +50,7 @@ class CpuMeter {
   std::string dir_;
   int join_fd_ = -1;
   int usage_fd_ = -1;
+  std::string threads_;  // the cgroup's list of thread ids ("" with process clocks)
   pid_t root_ = -1;
 };
 

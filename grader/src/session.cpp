@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 namespace pg::grader {
 
@@ -21,6 +22,13 @@ using Clock = std::chrono::steady_clock;
 // the largest answer of any case is about 20 MB (the kNN distances of a timed test); a runner
 // announcing more than this is lying or broken, and the grader never holds more of it
 constexpr std::uint64_t kMaxAnswer = std::uint64_t{256} << 20;
+// how often a runner that has not answered yet is looked at (its CPU time, its runnable threads)
+constexpr double kSampleEvery = 0.1;
+const double kMachineCores = std::max(1u, std::thread::hardware_concurrency());
+
+Clock::duration to_duration(double seconds) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
 
 }  // namespace
 
@@ -82,8 +90,42 @@ RunnerSession::~RunnerSession() {
 }
 
 void RunnerSession::set_deadline_from_now(double seconds) {
-  deadline_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                 std::chrono::duration<double>(seconds));
+  const auto now = Clock::now();
+  deadline_ = now + to_duration(seconds);
+  latest_ = now + to_duration(kMaxStretch * seconds);
+  waited_s_ = 0;
+  look_from_now();
+}
+
+// Between requests the runner waits for the grader (asleep, not waiting for a processor): the
+// looks start again with each request.
+void RunnerSession::look_from_now() {
+  sampled_at_ = Clock::now();
+  sampled_cpu_ = cpu_->seconds();
+  sampled_runnable_ = 0;
+}
+
+// Between two looks at the runner, the CPU time it could have had is its runnable threads (on
+// average over the two looks), at most its CPU share; what it had is its CPU time. The rest it
+// spent waiting for a processor that other work held, and the deadline moves on by that much: on
+// a busy machine a test gets the same time for its own work as on an idle one. Time spent
+// asleep or blocked (sleep(), a read that never returns) is not runnable and still counts.
+void RunnerSession::credit_waiting() {
+  const auto now = Clock::now();
+  const double dt = std::chrono::duration<double>(now - sampled_at_).count();
+  if (dt < kSampleEvery) return;
+  const double cpu = cpu_->seconds();
+  const int runnable = cpu_->runnable_threads();
+  const double cores = config_.cores > 0 ? config_.cores : kMachineCores;
+  const double could = std::min({0.5 * (runnable + sampled_runnable_), cores, kMachineCores});
+  const double waited = std::max(0.0, could * dt - (cpu - sampled_cpu_));
+  if (waited > 0 && deadline_ < latest_) {
+    deadline_ = std::min(latest_, deadline_ + to_duration(waited));
+    waited_s_ += waited;
+  }
+  sampled_at_ = now;
+  sampled_cpu_ = cpu;
+  sampled_runnable_ = runnable;
 }
 
 Exchange RunnerSession::fail(Exchange::Status s, std::string detail) {
@@ -146,8 +188,10 @@ Exchange RunnerSession::request(const wire::Message& m, int passed_fd) {
   std::uint64_t want = 0;  // payload bytes expected, once the header is in
   const double cpu_start = cpu_->seconds();
   const auto start = Clock::now();
+  look_from_now();
   char buf[1 << 16];
   for (;;) {
+    credit_waiting();
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
     if (left.count() <= 0) return fail(Exchange::Status::timeout);
     struct pollfd fds[3] = {
@@ -155,7 +199,7 @@ Exchange RunnerSession::request(const wire::Message& m, int passed_fd) {
         {child_.response_fd(), POLLIN, 0},
         {child_.log_fd(), POLLIN, 0},
     };
-    int k = ::poll(fds, 3, static_cast<int>(std::min<long>(left.count(), 1000)));
+    int k = ::poll(fds, 3, static_cast<int>(std::min<long>(left.count(), 1000 * kSampleEvery)));
     if (k < 0 && errno != EINTR) return fail(Exchange::Status::died, std::strerror(errno));
     if (k <= 0) continue;
     if (fds[2].revents) {

@@ -63,7 +63,13 @@ class RunnerSession {
   Exchange request(const wire::Message& m, int passed_fd = -1);
   // "load" with the inputs in `inputs`.
   Exchange load(const SealedPayload& inputs) { return request({"load", {}}, inputs.fd()); }
+  // The runner must answer within `seconds`, not counting the time its threads were ready to
+  // run but waited for a processor that other work held (a busy machine); that time moves the
+  // deadline on, up to kMaxStretch times `seconds` from now.
   void set_deadline_from_now(double seconds);
+  static constexpr double kMaxStretch = 5;
+  // The seconds of waiting for a processor the deadline has been moved on by so far.
+  double waited_for_cpu() const { return waited_s_; }
   // The runner's stdout + stderr so far (at most limits.output_kb).
   const std::string& output() const { return output_; }
   bool output_truncated() const { return output_truncated_; }
@@ -73,12 +79,20 @@ class RunnerSession {
  private:
   Exchange fail(Exchange::Status s, std::string detail = "");
   void drain_output(bool& over_limit);
+  void credit_waiting();
+  void look_from_now();
 
   SandboxPolicy policy_;
   SandboxConfig config_;
   std::unique_ptr<CpuMeter> cpu_;  // removed after the child and its processes are gone
   Child child_;
   std::chrono::steady_clock::time_point deadline_;
+  std::chrono::steady_clock::time_point latest_;  // the deadline never moves past this
+  // the last look at the runner: when, its CPU time, its runnable threads
+  std::chrono::steady_clock::time_point sampled_at_;
+  double sampled_cpu_ = 0;
+  int sampled_runnable_ = 0;
+  double waited_s_ = 0;
   std::string output_;
   bool output_truncated_ = false;
   bool alive_ = true;

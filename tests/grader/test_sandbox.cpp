@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -147,6 +148,44 @@ TEST(cpu_meter, without_a_cgroup_reads_the_clocks_of_the_live_processes) {
   child.kill();
   child.wait();
   sweep(p);
+}
+
+// The most runnable threads `meter` sees in 20 looks 10 ms apart.
+int most_runnable(const CpuMeter& meter) {
+  int most = 0;
+  for (int i = 0; i < 20; ++i) {
+    most = std::max(most, meter.runnable_threads());
+    ::usleep(10000);
+  }
+  return most;
+}
+
+// What the deadline's credit for waiting rests on: a spinning sandbox has a runnable thread, a
+// sleeping one has none (its sleep is its own and counts), with a cgroup and with process clocks.
+TEST(cpu_meter, sees_a_spinning_thread_as_runnable_and_a_sleeping_one_not) {
+  SlotLock slot = SlotLock::acquire();
+  SandboxPolicy p = detect_sandbox(slot.slot());
+  std::vector<CpuAccounting> kinds = {CpuAccounting{}};
+  if (p.cpu.kind != CpuAccounting::Kind::process_clocks) kinds.push_back(p.cpu);
+  for (const CpuAccounting& how : kinds) {
+    for (const bool spin : {true, false}) {
+      CpuMeter meter(how);
+      SandboxConfig c = shell(spin ? "while :; do :; done" : "sleep 30", 30);
+      c.cgroup_join_fd = meter.join_fd();
+      Child child = spawn(p, c);
+      meter.set_root(child.pid());
+      ::usleep(200000);  // the shell has started
+      const int most = most_runnable(meter);
+      if (spin) {
+        EXPECT_GE(most, 1) << how.describe();
+      } else {
+        EXPECT_EQ(most, 0) << how.describe();
+      }
+      child.kill();
+      child.wait();
+      sweep(p);
+    }
+  }
 }
 
 TEST(cpu_accounting, says_where_cpu_time_comes_from_in_the_sandbox_line) {
