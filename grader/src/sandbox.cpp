@@ -22,12 +22,16 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "seccomp.hpp"
+
+// OpenBLAS names the kernels it chose ("Haswell", "SkylakeX", "Prescott", ...)
+extern "C" char* openblas_get_corename(void);
 
 namespace pg::grader {
 
@@ -51,11 +55,14 @@ void make_pipe(int fds[2]) {
 }
 
 // the environment a sandboxed process gets: nothing of the grader's but a few knobs
-std::vector<std::string> sandbox_env() {
+std::vector<std::string> sandbox_env(const SandboxPolicy& p) {
   std::vector<std::string> env = {"PATH=/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8",
                                   "OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1"};
   for (const char* keep : {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"}) {
     if (const char* v = std::getenv(keep)) env.push_back(std::string(keep) + "=" + v);
+  }
+  if (!p.blas_core.empty() && !std::getenv("OPENBLAS_CORETYPE")) {
+    env.push_back("OPENBLAS_CORETYPE=" + p.blas_core);
   }
   return env;
 }
@@ -213,7 +220,28 @@ std::string SandboxPolicy::describe() const {
                             : "rlimits only (bubblewrap unavailable)";
   if (seccomp) s += " + seccomp";
   s += uid >= 0 ? fmt::format(", uid {}", uid) : ", the grader's own uid";
-  return fmt::format("{}; {}; {}", s, cpu.describe(), cgroups.describe());
+  s = fmt::format("{}; {}; {}", s, cpu.describe(), cgroups.describe());
+  if (!blas_core.empty()) {
+    s += fmt::format("; OpenBLAS kernels {} (it took this processor for a {})", blas_core,
+                     openblas_get_corename());
+  }
+  return s;
+}
+
+std::string blas_core_for_this_processor() {
+  if (std::getenv("OPENBLAS_CORETYPE")) return "";
+  // OpenBLAS's x86-64 kernels without AVX2: its fallbacks for a processor it does not know
+  static const std::set<std::string> older = {
+      "Prescott", "Katmai", "Coppermine", "Northwood", "Banias", "Core2", "Penryn",
+      "Dunnington", "Nehalem", "Atom", "Sandybridge", "Unknown"};
+  if (!older.contains(openblas_get_corename())) return "";
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) {
+    return "SkylakeX";
+  }
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+  return "";
 }
 
 SandboxPolicy detect_sandbox(int slot, int base_uid) {
@@ -222,6 +250,7 @@ SandboxPolicy detect_sandbox(int slot, int base_uid) {
   p.cpu = detect_cpu_accounting();
   p.cgroups = detect_limit_controllers();
   p.seccomp = seccomp_available();
+  p.blas_core = blas_core_for_this_processor();
   for (const char* candidate : {"/usr/bin/bwrap", "/bin/bwrap"}) {
     if (::access(candidate, X_OK) == 0) {
       p.bwrap = candidate;
@@ -336,7 +365,7 @@ Child spawn(const SandboxPolicy& policy, const SandboxConfig& config) {
   // otherwise they wait as zombies for the machine's init and count against the uid's limit
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   std::vector<std::string> args = full_argv(policy, config);
-  std::vector<std::string> env = sandbox_env();
+  std::vector<std::string> env = sandbox_env(policy);
   env.insert(env.end(), config.env.begin(), config.env.end());
   std::vector<char*> argv, envp;
   for (auto& s : args) argv.push_back(s.data());

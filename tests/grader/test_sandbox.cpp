@@ -44,6 +44,36 @@ TEST(sandbox, runs_a_command_and_returns_its_output_and_status) {
   EXPECT_EQ(r.output, "hello\n");
 }
 
+extern "C" char* openblas_get_corename(void);
+
+// Where OpenBLAS would run kernels older than the processor's, every sandboxed process (the
+// reference's and the student's runners alike) is told the right ones, and the report says so;
+// an OPENBLAS_CORETYPE the grader was given wins.
+TEST(sandbox, gives_every_runner_the_openblas_kernels_the_processor_has) {
+  SlotLock slot = SlotLock::acquire();
+  const SandboxPolicy p = detect_sandbox(slot.slot());
+  const std::string own = openblas_get_corename();
+  __builtin_cpu_init();
+  if (own == "Prescott" && __builtin_cpu_supports("avx2")) {
+    EXPECT_NE(p.blas_core, "") << "OpenBLAS chose " << own << " on a processor with AVX2";
+  }
+  if (own == "Haswell" || own == "Zen" || own == "SkylakeX" || own == "SapphireRapids") {
+    EXPECT_EQ(p.blas_core, "") << "OpenBLAS's own " << own << " is good";
+  }
+  const RunResult r = run_to_end(p, shell("echo \"[$OPENBLAS_CORETYPE]\""));
+  EXPECT_EQ(r.output, "[" + p.blas_core + "]\n");
+  if (!p.blas_core.empty()) {
+    EXPECT_THAT(p.describe(), HasSubstr("OpenBLAS kernels " + p.blas_core));
+  }
+
+  ::setenv("OPENBLAS_CORETYPE", "Haswell", 1);
+  const SandboxPolicy given = detect_sandbox(slot.slot());
+  const RunResult g = run_to_end(given, shell("echo \"[$OPENBLAS_CORETYPE]\""));
+  ::unsetenv("OPENBLAS_CORETYPE");
+  EXPECT_EQ(given.blas_core, "");
+  EXPECT_EQ(g.output, "[Haswell]\n");
+}
+
 TEST(sandbox, kills_a_command_at_the_wall_clock_limit) {
   SlotLock slot = SlotLock::acquire();
   auto start = std::chrono::steady_clock::now();
