@@ -61,6 +61,8 @@ bench: build
 	tests/bench/linear_vs_numpy.sh $(BUILD_DIR)
 	$(BUILD_DIR)/tests/bench/bench_backprop
 	tests/bench/mlp_vs_torch.sh $(BUILD_DIR)
+	$(BUILD_DIR)/tests/bench/bench_conv
+	tests/bench/conv_vs_torch.sh $(BUILD_DIR)
 
 # regenerate the student skeletons (assignments/*/*.cpp) from the reference sources
 skeletons: build

@@ -93,8 +93,11 @@ std::pair<Index, Index> inside(Index offset, Index w, Index out_w, Index stride)
 //   cols((c*HH + k)*WW + l, i*W' + j) = x(n, c, i*stride + k - pad, j*stride + l - pad)
 // (0 in the padding). Row order is the order of a filter's weights in memory and column order
 // that of the output pixels, so that one product w (F, C*HH*WW) * cols gives out(n) (F, H'*W').
+// cols must hold zeros where the window overhangs: only the pixels inside the image are written,
+// so that one buffer zeroed once serves every image (the padding sits at the same entries).
 void im2col(const Tensor4& x, Index n, const Window& g, Mat& cols) {
-  // TODO: fill cols as above, one row of cols per (c, k, l), zeros where the window overhangs.
+  // TODO: fill cols as above, one row of cols per (c, k, l), skipping the entries where the
+  //       window overhangs (they stay 0).
   throw pg::NotImplemented(__func__);
 }
 
@@ -232,10 +235,11 @@ ConvForward conv_forward_fast(const Tensor4& x, const Tensor4& w, const Vec& b, 
   const Window g = conv_window("conv_forward_fast", x, w, b, stride, pad);
   const Index N = x.dimension(0), F = w.dimension(0);
   Tensor4 out(N, F, g.out_h, g.out_w);
-  // TODO: for each image n: im2col into cols (C*HH*WW, H'*W'); out(n), seen as a row-major
-  //       (F, H'*W') matrix, = w seen as (F, C*HH*WW) times cols, plus b(f) on row f.
+  // TODO: for each image n: im2col into cols (C*HH*WW, H'*W'), zeros to start with; out(n),
+  //       seen as a row-major (F, H'*W') matrix, = w seen as (F, C*HH*WW) times cols, plus b(f)
+  //       on row f.
   throw pg::NotImplemented(__func__);
-  return {out, {x, w, stride, pad}};
+  return {std::move(out), {x, w, stride, pad}};
 }
 
 ConvGrads conv_backward_fast(const Tensor4& dout, const ConvCache& cache) {
@@ -247,7 +251,8 @@ ConvGrads conv_backward_fast(const Tensor4& dout, const ConvCache& cache) {
   ConvGrads grads{Tensor4(x.dimensions()), Tensor4(w.dimensions()), Vec::Zero(F)};
   grads.dx.setZero();
   grads.dw.setZero();
-  // TODO: for each image n, with dout(n) as a (F, H'*W') matrix and cols = im2col of image n:
+  // TODO: for each image n, with dout(n) as a (F, H'*W') matrix and cols = im2col of image n
+  //       (zeros to start with):
   //       db += row sums of dout(n); dw (F, C*HH*WW) += dout(n) * cols^T;
   //       dcols = w^T * dout(n), then col2im adds dcols into dx(n).
   throw pg::NotImplemented(__func__);
@@ -263,7 +268,7 @@ MaxPoolForward max_pool_forward_fast(const Tensor4& x, int pool_h, int pool_w, i
   // TODO: for each channel p of each image (N*C of them, contiguous), for each window: the max of
   //       channel[(i*stride + k)*W + j*stride + l] over (k, l).
   throw pg::NotImplemented(__func__);
-  return {out, {x, pool_h, pool_w, stride}};
+  return {std::move(out), {x, pool_h, pool_w, stride}};
 }
 
 MaxPoolGrads max_pool_backward_fast(const Tensor4& dout, const MaxPoolCache& cache) {
@@ -273,10 +278,9 @@ MaxPoolGrads max_pool_backward_fast(const Tensor4& dout, const MaxPoolCache& cac
   const Index N = x.dimension(0), C = x.dimension(1);
   check_dout("max_pool_backward_fast", dout, N, C, g.out_h, g.out_w);
   MaxPoolGrads grads{Tensor4(x.dimensions())};
-  grads.dx.setZero();
   // TODO: as the forward pass, keeping the offset of each window's maximum (moved only on a
   //       strictly larger value, so that the first maximum in row-major order wins); add dout
-  //       to dx there (+=: windows overlap when stride < pool).
+  //       to dx there (+=: windows overlap when stride < pool), dx being 0 elsewhere.
   throw pg::NotImplemented(__func__);
   return grads;
 }

@@ -93,8 +93,11 @@ std::pair<Index, Index> inside(Index offset, Index w, Index out_w, Index stride)
 //   cols((c*HH + k)*WW + l, i*W' + j) = x(n, c, i*stride + k - pad, j*stride + l - pad)
 // (0 in the padding). Row order is the order of a filter's weights in memory and column order
 // that of the output pixels, so that one product w (F, C*HH*WW) * cols gives out(n) (F, H'*W').
+// cols must hold zeros where the window overhangs: only the pixels inside the image are written,
+// so that one buffer zeroed once serves every image (the padding sits at the same entries).
 void im2col(const Tensor4& x, Index n, const Window& g, Mat& cols) {
-  // TODO: fill cols as above, one row of cols per (c, k, l), zeros where the window overhangs.
+  // TODO: fill cols as above, one row of cols per (c, k, l), skipping the entries where the
+  //       window overhangs (they stay 0).
   // BEGIN SOLUTION
   const Index C = x.dimension(1);
   const double* image = x.data() + n * C * g.h * g.w;
@@ -106,14 +109,13 @@ void im2col(const Tensor4& x, Index n, const Window& g, Mat& cols) {
         const auto [lo, hi] = inside(offset, g.w, g.out_w, g.stride);
         for (Index i = 0; i < g.out_h; ++i, dst += g.out_w) {
           const Index row = i * g.stride + k - g.pad;
-          if (row < 0 || row >= g.h) {
-            std::fill(dst, dst + g.out_w, 0.0);
-            continue;
+          if (row < 0 || row >= g.h) continue;
+          const double* src = image + (c * g.h + row) * g.w + offset;  // src[j*stride]: column j
+          if (g.stride == 1) {
+            for (Index j = lo; j < hi; ++j) dst[j] = src[j];
+          } else {
+            for (Index j = lo; j < hi; ++j) dst[j] = src[j * g.stride];
           }
-          const double* src = image + (c * g.h + row) * g.w;
-          std::fill(dst, dst + lo, 0.0);
-          for (Index j = lo; j < hi; ++j) dst[j] = src[j * g.stride + offset];
-          std::fill(dst + hi, dst + g.out_w, 0.0);
         }
       }
     }
@@ -137,8 +139,12 @@ void col2im(const Mat& dcols, Index n, const Window& g, Tensor4& dx) {
         for (Index i = 0; i < g.out_h; ++i, src += g.out_w) {
           const Index row = i * g.stride + k - g.pad;
           if (row < 0 || row >= g.h) continue;
-          double* dst = image + (c * g.h + row) * g.w;
-          for (Index j = lo; j < hi; ++j) dst[j * g.stride + offset] += src[j];
+          double* dst = image + (c * g.h + row) * g.w + offset;  // dst[j*stride]: column j
+          if (g.stride == 1) {
+            for (Index j = lo; j < hi; ++j) dst[j] += src[j];
+          } else {
+            for (Index j = lo; j < hi; ++j) dst[j * g.stride] += src[j];
+          }
         }
       }
     }
@@ -368,20 +374,21 @@ ConvForward conv_forward_fast(const Tensor4& x, const Tensor4& w, const Vec& b, 
   const Window g = conv_window("conv_forward_fast", x, w, b, stride, pad);
   const Index N = x.dimension(0), F = w.dimension(0);
   Tensor4 out(N, F, g.out_h, g.out_w);
-  // TODO: for each image n: im2col into cols (C*HH*WW, H'*W'); out(n), seen as a row-major
-  //       (F, H'*W') matrix, = w seen as (F, C*HH*WW) times cols, plus b(f) on row f.
+  // TODO: for each image n: im2col into cols (C*HH*WW, H'*W'), zeros to start with; out(n),
+  //       seen as a row-major (F, H'*W') matrix, = w seen as (F, C*HH*WW) times cols, plus b(f)
+  //       on row f.
   // BEGIN SOLUTION
   const Index K = w.dimension(1) * g.kh * g.kw, P = g.out_h * g.out_w;
   const Eigen::Map<const Mat> w_rows(w.data(), F, K);  // row f: filter f in (c, k, l) order
-  Mat cols(K, P);
+  Mat cols = Mat::Zero(K, P);
   for (Index n = 0; n < N; ++n) {
     im2col(x, n, g, cols);
     Eigen::Map<Mat> out_n(out.data() + n * F * P, F, P);
-    out_n.noalias() = w_rows * cols;
-    out_n.colwise() += b;
+    out_n = b.replicate(1, P);  // the bias first, the product added to it (one pass over out_n)
+    out_n.noalias() += w_rows * cols;
   }
   // END SOLUTION
-  return {out, {x, w, stride, pad}};
+  return {std::move(out), {x, w, stride, pad}};
 }
 
 ConvGrads conv_backward_fast(const Tensor4& dout, const ConvCache& cache) {
@@ -393,14 +400,15 @@ ConvGrads conv_backward_fast(const Tensor4& dout, const ConvCache& cache) {
   ConvGrads grads{Tensor4(x.dimensions()), Tensor4(w.dimensions()), Vec::Zero(F)};
   grads.dx.setZero();
   grads.dw.setZero();
-  // TODO: for each image n, with dout(n) as a (F, H'*W') matrix and cols = im2col of image n:
+  // TODO: for each image n, with dout(n) as a (F, H'*W') matrix and cols = im2col of image n
+  //       (zeros to start with):
   //       db += row sums of dout(n); dw (F, C*HH*WW) += dout(n) * cols^T;
   //       dcols = w^T * dout(n), then col2im adds dcols into dx(n).
   // BEGIN SOLUTION
   const Index K = w.dimension(1) * g.kh * g.kw, P = g.out_h * g.out_w;
   const Eigen::Map<const Mat> w_rows(w.data(), F, K);
   Eigen::Map<Mat> dw_rows(grads.dw.data(), F, K);
-  Mat cols(K, P), dcols(K, P);
+  Mat cols = Mat::Zero(K, P), dcols(K, P);
   for (Index n = 0; n < N; ++n) {
     const Eigen::Map<const Mat> dout_n(dout.data() + n * F * P, F, P);
     grads.db += dout_n.rowwise().sum();
@@ -423,6 +431,19 @@ MaxPoolForward max_pool_forward_fast(const Tensor4& x, int pool_h, int pool_w, i
   //       channel[(i*stride + k)*W + j*stride + l] over (k, l).
   // BEGIN SOLUTION
   double* dst = out.data();
+  if (pool_h == 2 && pool_w == 2 && stride == 2) {  // the CNNs' pool: two rows, pairs of columns
+    for (Index p = 0; p < N * C; ++p) {
+      for (Index i = 0; i < g.out_h; ++i) {
+        const double* top = x.data() + (p * g.h + 2 * i) * g.w;
+        const double* bottom = top + g.w;
+        for (Index j = 0; j < g.out_w; ++j) {
+          *dst++ = std::max(std::max(top[2 * j], top[2 * j + 1]),
+                            std::max(bottom[2 * j], bottom[2 * j + 1]));
+        }
+      }
+    }
+    return {std::move(out), {x, pool_h, pool_w, stride}};
+  }
   for (Index p = 0; p < N * C; ++p) {
     const double* channel = x.data() + p * g.h * g.w;
     for (Index i = 0; i < g.out_h; ++i) {
@@ -437,7 +458,7 @@ MaxPoolForward max_pool_forward_fast(const Tensor4& x, int pool_h, int pool_w, i
     }
   }
   // END SOLUTION
-  return {out, {x, pool_h, pool_w, stride}};
+  return {std::move(out), {x, pool_h, pool_w, stride}};
 }
 
 MaxPoolGrads max_pool_backward_fast(const Tensor4& dout, const MaxPoolCache& cache) {
@@ -447,12 +468,37 @@ MaxPoolGrads max_pool_backward_fast(const Tensor4& dout, const MaxPoolCache& cac
   const Index N = x.dimension(0), C = x.dimension(1);
   check_dout("max_pool_backward_fast", dout, N, C, g.out_h, g.out_w);
   MaxPoolGrads grads{Tensor4(x.dimensions())};
-  grads.dx.setZero();
   // TODO: as the forward pass, keeping the offset of each window's maximum (moved only on a
   //       strictly larger value, so that the first maximum in row-major order wins); add dout
-  //       to dx there (+=: windows overlap when stride < pool).
+  //       to dx there (+=: windows overlap when stride < pool), dx being 0 elsewhere.
   // BEGIN SOLUTION
   const double* d = dout.data();
+  if (g.kh == 2 && g.kw == 2 && g.stride == 2) {  // windows tile x: write all of dx once
+    for (Index p = 0; p < N * C; ++p) {
+      for (Index i = 0; i < g.out_h; ++i) {
+        const Index top = (p * g.h + 2 * i) * g.w, bottom = top + g.w;
+        const double* x_top = x.data() + top;
+        const double* x_bottom = x.data() + bottom;
+        double* dx_top = grads.dx.data() + top;
+        double* dx_bottom = grads.dx.data() + bottom;
+        for (Index j = 0; j < g.out_w; ++j, ++d) {
+          // the window in row-major order; the first maximum takes the gradient
+          const double v[4] = {x_top[2 * j], x_top[2 * j + 1], x_bottom[2 * j],
+                               x_bottom[2 * j + 1]};
+          int best = 0;
+          for (int q = 1; q < 4; ++q) {
+            if (v[q] > v[best]) best = q;
+          }
+          dx_top[2 * j] = best == 0 ? *d : 0.0;
+          dx_top[2 * j + 1] = best == 1 ? *d : 0.0;
+          dx_bottom[2 * j] = best == 2 ? *d : 0.0;
+          dx_bottom[2 * j + 1] = best == 3 ? *d : 0.0;
+        }
+      }
+    }
+    return grads;
+  }
+  grads.dx.setZero();
   for (Index p = 0; p < N * C; ++p) {
     const double* channel = x.data() + p * g.h * g.w;
     double* dchannel = grads.dx.data() + p * g.h * g.w;

@@ -359,6 +359,21 @@ TEST(max_pool_layer, gives_a_tie_to_the_first_maximum_only) {
   }
 }
 
+// the fast 2 x 2 stride-2 pool scans each window on its own: a tie between any of its pixels
+// goes to the first in row-major order, as in the naive pool
+TEST(max_pool_layer, gives_ties_among_later_pixels_of_a_2x2_window_to_the_first_of_them) {
+  const Tensor4 x = as_tensor(
+      Mat{{0, 1, 0, 0, 0, 0}, {1, 1, 2, 2, 0, 3}, {-1, -2, -3, -3, 4, 4}, {-1, -1, -3, -3, 4, 4}});
+  const Tensor4 dout = as_tensor(Mat{{1, 2, 3}, {4, 5, 6}});
+  const Mat dx{{0, 1, 0, 0, 0, 0}, {0, 0, 2, 0, 0, 3}, {4, 0, 5, 0, 6, 0}, {0, 0, 0, 0, 0, 0}};
+  for (const auto& [name, forward, backward] : kPoolPaths) {
+    SCOPED_TRACE(name);
+    const MaxPoolForward f = forward(x, 2, 2, 2);
+    EXPECT_EQ(plane(f.out, 0, 0), (Mat{{1, 2, 3}, {-1, -3, 4}}));
+    EXPECT_EQ(plane(backward(dout, f.cache).dx, 0, 0), dx);
+  }
+}
+
 TEST(max_pool_layer, overlapping_windows_add_their_gradients) {
   const Tensor4 x = as_tensor(Mat{{1, 2, 3}, {4, 9, 5}, {6, 7, 8}});
   const Tensor4 dout = as_tensor(Mat{{1, 2}, {3, 4}});
