@@ -4,22 +4,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "busy_loops.hpp"
 #include "grade_samples.hpp"
 #include "report.hpp"
-#include "support/temp_dir.hpp"
 
 namespace pg::grader {
 namespace {
@@ -31,33 +25,6 @@ using namespace pg::grader::testing;
 
 constexpr const char* kExhausts = "tests/submissions/knn_hostile/exhausts";
 constexpr const char* kExhaustsRubric = "tests/grader/rubrics/knn_exhausts.yaml";
-
-// Processes that spin until this object goes (the busy machine of a shared grading box). Each
-// is a session of its own, as another user's work would be: where the kernel groups the
-// scheduling by session (autogroup), loops in the grader's session would only share its weight.
-class BusyLoops {
- public:
-  explicit BusyLoops(int n) {
-    for (int i = 0; i < n; ++i) {
-      const pid_t pid = ::fork();
-      if (pid == 0) {
-        ::setsid();
-        volatile unsigned long spins = 0;
-        for (;;) spins = spins + 1;
-      }
-      if (pid > 0) pids_.push_back(pid);
-    }
-  }
-  ~BusyLoops() {
-    for (pid_t pid : pids_) ::kill(pid, SIGKILL);
-    for (pid_t pid : pids_) ::waitpid(pid, nullptr, 0);
-  }
-  BusyLoops(const BusyLoops&) = delete;
-  BusyLoops& operator=(const BusyLoops&) = delete;
-
- private:
-  std::vector<pid_t> pids_;
-};
 
 bool has_limit_cgroups(const GradeReport& r) {
   return r.sandbox.find("memory, pids and cpu cgroups") != std::string::npos;
@@ -146,52 +113,6 @@ TEST(exhaustion, the_verdicts_hold_with_four_busy_loops_beside_the_grader) {
   EXPECT_EQ(test_named(r, "predict").verdict, Verdict::timeout);
   EXPECT_EQ(test_named(r, "cross-validation").verdict, Verdict::timeout);
   EXPECT_EQ(test_named(r, "cross-validation again").verdict, Verdict::timeout);
-}
-
-// The reference kNN graded with one test of the two-loop distances on 4000 x 500 x 784 rows.
-GradeReport grade_two_loops(const std::string& test_keys, double wall_s) {
-  pg::testing::TempDir dir;
-  std::ofstream(dir / "rubric.yaml")
-      << "assignment: knn\ntitle: busy machine\nsubmission: {files: [knn.cpp]}\n"
-      << "limits: {wall_s: " << wall_s << ", memory_mb: 512}\n"
-      << "tests:\n  - {name: two loops, case: knn.distances_two_loops, points: 1, seed: 5, "
-      << "args: {num_train: 4000, num_test: 500, dim: 784}" << test_keys << "}\n";
-  GradeOptions o;
-  o.assignment = "knn";
-  o.submission = kSource + "/reference/knn";
-  o.rubric_path = (dir / "rubric.yaml").string();
-  o.kit_dir = std::string(PIXELGRAD_BINARY_DIR) + "/kit";
-  DatasetSource data;
-  GradeReport r;
-  grade(o, data, r);
-  return r;
-}
-
-// A runner that needs c seconds of CPU time, under a wall limit of 1.5c + 0.3 s, with three busy
-// loops a processor beside it: it gets about two sevenths of one on two cores, so counting the
-// wall clock alone would end it. The time it waits for a processor is not its own and does not count.
-// Without cgroups: a sandbox's cpu cgroup is scheduled as one group, with as much weight as the
-// busy loops together, and would hardly wait at all.
-TEST(busy_machine, the_time_a_runner_waits_for_a_processor_does_not_count) {
-  ::setenv("PIXELGRAD_NO_CGROUP", "1", 1);
-  struct Unset {
-    ~Unset() { ::unsetenv("PIXELGRAD_NO_CGROUP"); }
-  } unset;
-  const GradeReport idle = grade_two_loops(", timing: {repeats: 1, max_ratio_to_reference: 100}", 60);
-  const TestResult& timed = test_named(idle, "two loops");
-  ASSERT_EQ(timed.verdict, Verdict::passed) << timed.message;
-  ASSERT_TRUE(timed.student_cpu_s.has_value());
-  const double c = *timed.student_cpu_s;
-  ASSERT_GT(c, 0.2) << "the call is too quick here to show anything";
-  const double wall_s = std::ceil(10 * (1.5 * c + 0.3)) / 10;
-
-  // three loops a processor: the runner gets at most a fourth of one, on any machine
-  BusyLoops busy(3 * static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
-  const GradeReport r = grade_two_loops("", wall_s);
-  const TestResult& t = test_named(r, "two loops");
-  EXPECT_EQ(t.verdict, Verdict::passed) << t.message << " (one call: " << c << " s of CPU time)";
-  // the reference's answer was made ahead; the test's own time is the student runner's
-  EXPECT_GT(t.seconds, wall_s) << "the runner never waited for a processor: this shows nothing";
 }
 
 TEST(printable, keeps_text_and_writes_out_controls_and_invalid_bytes) {
