@@ -1,4 +1,4 @@
-// Busy loops beside a test (test_exhaustion.cpp, test_busy_machine.cpp).
+// Busy loops beside a test (test_exhaustion.cpp).
 #pragma once
 
 #include <signal.h>
