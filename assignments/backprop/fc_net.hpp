@@ -6,24 +6,16 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <string>
 #include <vector>
 
+#include "backprop/model.hpp"
 #include "common/types.hpp"
 
 namespace pg::backprop {
 
-// Parameters by name: "W1", "b1", "W2", "b2", ... Weights are (in, out); biases are one-row
-// matrices (1, out).
-using Params = std::map<std::string, Mat>;
-
-struct NetLossGrads {
-  double loss;  // data loss (softmax, averaged over N) + reg * sum over every W_i of sum(W_i^2)
-  Params grads;  // the same names and shapes as params; biases are not regularized
-};
-
-class FullyConnectedNet {
+// A Model (model.hpp) whose params are "W1", "b1", "W2", "b2", ... Weights are (in, out); biases
+// are one-row matrices (1, out).
+class FullyConnectedNet : public Model {
  public:
   // Layer sizes D -> H_1 -> ... -> H_L -> C. With rng = std::mt19937_64(seed) and one
   // normal = std::normal_distribution<double>(0, 1) for all the weights, every W_i (in the order
@@ -34,15 +26,13 @@ class FullyConnectedNet {
                     double weight_scale, std::uint64_t seed);
 
   // The class scores of the last affine layer. Inputs: X (N, D). Returns: (N, C).
-  Mat scores(const Mat& X) const;
+  Mat scores(const Mat& X) const override;
 
   // The loss and the gradient of every parameter. Inputs: X (N, D), y (N) in 0..C-1.
-  NetLossGrads loss(const Mat& X, const IVec& y) const;
+  NetLossGrads loss(const Mat& X, const IVec& y) const override;
 
   int num_layers() const { return static_cast<int>(hidden_dims_.size()) + 1; }
   double reg() const { return reg_; }
-
-  Params params;
 
  private:
   std::vector<int> hidden_dims_;

@@ -1,5 +1,5 @@
 // The solver: shuffled minibatch epochs with any update rule, learning-rate decay, histories and
-// the best parameters (assignment 3). Not the rules themselves (optim.cpp) nor the net (fc_net.cpp).
+// the best parameters, for any Model (assignment 3). Not the rules (optim.cpp) nor the models.
 #include "backprop/solver.hpp"
 
 #include <unistd.h>
@@ -59,7 +59,7 @@ void progress_bar(int epoch, int epochs, long done, long total, double loss) {
 
 }  // namespace
 
-double accuracy(const FullyConnectedNet& net, const Mat& X, const IVec& y) {
+double accuracy(const Model& net, const Mat& X, const IVec& y) {
   require(X.rows() == y.size() && X.rows() >= 1, "accuracy",
           "X has shape " + shape_of(X) + " and y has " + std::to_string(y.size()) + " labels");
   const Mat s = net.scores(X);
@@ -74,8 +74,8 @@ double accuracy(const FullyConnectedNet& net, const Mat& X, const IVec& y) {
   return static_cast<double>(correct) / static_cast<double>(s.rows());
 }
 
-TrainingHistory train(FullyConnectedNet& net, const Mat& X_train, const IVec& y_train,
-                      const Mat& X_val, const IVec& y_val, const SolverConfig& config) {
+TrainingHistory train(Model& net, const Mat& X_train, const IVec& y_train, const Mat& X_val,
+                      const IVec& y_val, const SolverConfig& config) {
   require(X_train.rows() == y_train.size() && X_train.rows() >= 1, "train",
           "X_train has shape " + shape_of(X_train) + " and y_train has " +
               std::to_string(y_train.size()) + " labels");

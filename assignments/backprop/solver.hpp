@@ -1,13 +1,15 @@
-// Assignment 3, the solver: minibatch training of a FullyConnectedNet with any update rule,
-// learning-rate decay per epoch, loss history, train/validation accuracy per epoch, and the best
-// parameters kept. You implement solver.cpp. This header is the contract; do not edit.
+// Assignment 3, the solver: minibatch training of any Model (model.hpp: the FullyConnectedNet of
+// this assignment, the CNN of the next) with any update rule, learning-rate decay per epoch, loss
+// history, train/validation accuracy per epoch, and the best parameters kept. You implement
+// solver.cpp. This header is the contract; do not edit.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "backprop/fc_net.hpp"
+#include "backprop/fc_net.hpp"  // the MLP of this assignment (the solver itself needs Model only)
+#include "backprop/model.hpp"
 
 namespace pg::backprop {
 
@@ -41,10 +43,12 @@ struct TrainingHistory {
 // epoch: record both accuracies (class = argmax of scores), keep the parameters if the validation
 // accuracy is the best so far, multiply the learning rate by lr_decay.
 // Requires: an update rule of the four; batch_size >= 1; num_epochs >= 1; the labels match X.
-TrainingHistory train(FullyConnectedNet& net, const Mat& X_train, const IVec& y_train,
-                      const Mat& X_val, const IVec& y_val, const SolverConfig& config);
+// Only net.params, net.scores and net.loss are used, so any Model trains the same way.
+TrainingHistory train(Model& net, const Mat& X_train, const IVec& y_train, const Mat& X_val,
+                      const IVec& y_val, const SolverConfig& config);
 
-// The accuracy of the net on (X, y): the fraction of rows whose highest score is the label.
-double accuracy(const FullyConnectedNet& net, const Mat& X, const IVec& y);
+// The accuracy of the net on (X, y): the fraction of rows whose highest score is the label (the
+// first highest on a tie).
+double accuracy(const Model& net, const Mat& X, const IVec& y);
 
 }  // namespace pg::backprop

@@ -1,11 +1,14 @@
 // The reference solver: it learns a separable problem with every update rule, is deterministic
-// for a seed, keeps the best parameters, applies the learning-rate decay, rejects unknown rules.
+// for a seed, keeps the best parameters, applies the learning-rate decay, rejects unknown rules,
+// and trains any Model, not only the FullyConnectedNet.
 #include "backprop/solver.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <random>
+
+#include "backprop/layers.hpp"
 
 namespace pg::backprop {
 namespace {
@@ -83,6 +86,40 @@ TEST(solver, a_decay_of_zero_freezes_the_parameters_after_the_first_epoch) {
   c.num_epochs = 2;
   train(two, X, y, Xv, yv, c);
   EXPECT_EQ(one.params, two.params);
+}
+
+// A Model that is not a FullyConnectedNet: softmax regression, scores = X W + b.
+class SoftmaxRegression : public Model {
+ public:
+  SoftmaxRegression(int input_dim, int num_classes) {
+    params["W"] = Mat::Zero(input_dim, num_classes);
+    params["b"] = Mat::Zero(1, num_classes);
+  }
+  Mat scores(const Mat& X) const override {
+    return (X * params.at("W")).rowwise() + params.at("b").row(0);
+  }
+  NetLossGrads loss(const Mat& X, const IVec& y) const override {
+    const LossResult r = softmax_loss(scores(X), y);
+    return {r.loss, {{"W", X.transpose() * r.dscores}, {"b", r.dscores.colwise().sum()}}};
+  }
+};
+
+TEST(solver, trains_any_model_with_params_and_a_loss) {
+  Mat X, Xv;
+  IVec y, yv;
+  clusters(300, 11, X, y);
+  clusters(100, 12, Xv, yv);
+  SoftmaxRegression model(8, 3);
+  SolverConfig c;
+  c.update_rule = "adam";
+  c.learning_rate = 1e-2;
+  c.num_epochs = 3;
+  c.batch_size = 20;
+  c.progress = false;
+  const TrainingHistory h = train(model, X, y, Xv, yv, c);
+  EXPECT_EQ(model.params, h.best_params);
+  EXPECT_GT(h.best_val_acc, 0.9);
+  EXPECT_LT(h.loss_history.back(), 0.5 * h.loss_history.front());
 }
 
 TEST(solver, rejects_an_unknown_update_rule) {
