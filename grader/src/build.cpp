@@ -126,10 +126,12 @@ std::string with_shown_paths(std::string log, const std::vector<std::string>& fi
       log.replace(at, from.size(), to);
     }
   };
-  for (const auto& f : files) {
+  for (const auto& entry : files) {
+    const std::string f = submission_file_name(entry);
+    const std::string shown = shown_submission_file(shown_dir, entry);
     // the host path first: it ends with "/src/<f>" too
-    if (!source_dir.empty()) replace_all(source_dir + "/" + f, shown_dir + f);
-    replace_all("/src/" + f, shown_dir + f);
+    if (!source_dir.empty()) replace_all(source_dir + "/" + f, shown);
+    replace_all("/src/" + f, shown);
   }
   return log;
 }
@@ -165,11 +167,12 @@ BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::st
     compile.mounts.push_back({view.contract_dir, "/contract", false});
   }
   compile.workdir = "/out";
-  std::vector<std::string> sources, objects;
+  std::vector<std::string> entries, sources, objects;  // the rubric's entries, their file names
   for (const auto& f : rubric.files) {
     if (!f.ends_with(".cpp") && !f.ends_with(".cc")) continue;
-    sources.push_back(f);
-    objects.push_back("/out/" + fs::path(f).stem().string() + ".o");
+    entries.push_back(f);
+    sources.push_back(submission_file_name(f));
+    objects.push_back("/out/" + fs::path(sources.back()).stem().string() + ".o");
   }
   std::vector<SandboxConfig> compiles;
   for (std::size_t i = 0; i < sources.size(); ++i) {
@@ -193,16 +196,17 @@ BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::st
   bool compiled = true;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const RunResult& c = runs[i];
-    result.log += with_shown_paths(c.output, sources, source_dir, view.shown_dir);
+    const std::string shown = shown_submission_file(view.shown_dir, entries[i]);
+    result.log += with_shown_paths(c.output, entries, source_dir, view.shown_dir);
     if (c.timed_out) {
-      stop(result, fmt::format("compiling {}{} did not finish within the time limit of {} s (look "
+      stop(result, fmt::format("compiling {} did not finish within the time limit of {} s (look "
                                "for a template or constexpr computation that never ends)",
-                               view.shown_dir, sources[i], num(rubric.build.wall_s)));
+                               shown, num(rubric.build.wall_s)));
       compiled = false;
     } else if (!c.status.exited || c.status.code != 0) {
       if (!c.status.exited) {
-        stop(result, fmt::format("the compiler was killed by {} while compiling {}{}",
-                                 signal_name(c.status.signal), view.shown_dir, sources[i]));
+        stop(result, fmt::format("the compiler was killed by {} while compiling {}",
+                                 signal_name(c.status.signal), shown));
       }
       if (c.output_truncated) result.log += "\n[compiler output truncated]";
       compiled = false;

@@ -67,8 +67,9 @@ BuildResult build_submission(const Kit& kit, const Rubric& rubric, const std::st
                              const std::string& out_dir, const SandboxPolicy& policy,
                              const BuildView& view = {});
 
-// `log` with the paths of the submission's files as the compiler saw them (`/src/knn.cpp`, or
-// `source_dir/knn.cpp` without bubblewrap) written as `shown_dir` + "knn.cpp".
+// `log` with the paths of the submission's files (rubric entries) as the compiler saw them
+// (`/src/knn.cpp`, or `source_dir/knn.cpp` without bubblewrap) written as shown_submission_file
+// names them (`shown_dir` + "knn.cpp").
 std::string with_shown_paths(std::string log, const std::vector<std::string>& files,
                              const std::string& source_dir, const std::string& shown_dir);
 

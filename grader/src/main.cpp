@@ -24,6 +24,7 @@
 #include <fmt/format.h>
 
 #include "build.hpp"
+#include "cases.hpp"
 #include "cli.hpp"
 #include "grade.hpp"
 #include "report.hpp"
@@ -201,8 +202,10 @@ std::optional<std::string> committed(const fs::path& root, const std::string& re
 // copy differs is named in `edited`.
 class ContractHeaders {
  public:
-  ContractHeaders(const fs::path& root, const std::string& kit_dir, const std::string& assignment) {
-    for (const std::string& folder : {assignment, std::string("common")}) {
+  // `folders`: the assignment's, and those of the earlier assignments its files build on
+  ContractHeaders(const fs::path& root, const std::string& kit_dir,
+                  const std::vector<std::string>& folders) {
+    for (const std::string& folder : folders) {
       std::error_code ec;
       for (fs::directory_iterator it(fs::path(kit_dir) / "include" / folder, ec), end;
            !ec && it != end; it.increment(ec)) {
@@ -303,7 +306,20 @@ int check_command(const CommandLine& cl) {
   int worst = 0;
   for (const auto& name : names) {
     const fs::path folder = root / "assignments" / name;
-    ContractHeaders contract(root, kit_dir, name);
+    // the contract of the assignment, of the earlier ones its files build on, and the common one
+    std::vector<std::string> folders = {name, "common"};
+    try {
+      for (const auto& f : load_rubric((fs::path(rubrics) / (name + ".yaml")).string(), all_cases())
+                               .files) {
+        const std::string owner = submission_file_assignment(f, name);
+        if (std::find(folders.begin(), folders.end(), owner) == folders.end()) {
+          folders.push_back(owner);
+        }
+      }
+    } catch (const RubricError&) {
+      // grading reports what is wrong with the rubric
+    }
+    ContractHeaders contract(root, kit_dir, folders);
     if (!contract.edited.empty()) std::cerr << edited_warning(contract.edited);
     GradeOptions o;
     o.assignment = name;

@@ -3,6 +3,7 @@
 #include "rubric.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -112,7 +113,7 @@ class Parser {
 
   TestSpec test(const YAML::Node& node, const Rubric& r) const {
     check_map(node, {"name", "case", "args", "seed", "points", "compare", "timing", "gradcheck",
-                     "threshold", "limits", "visibility", "builds_on", "hint"},
+                     "threshold", "limits", "visibility", "builds_on", "hint", "extra_credit"},
               "a test");
     TestSpec t;
     t.line = node.Mark().line + 1;
@@ -204,6 +205,9 @@ class Parser {
         t.builds_on.push_back(scalar<std::string>(item, ctx + " builds_on item", "a test name"));
       }
     }
+    if (node["extra_credit"]) {
+      t.extra_credit = scalar<bool>(node["extra_credit"], ctx + " extra_credit", "true or false");
+    }
     if (node["hint"]) {
       t.hint = scalar<std::string>(node["hint"], ctx + " hint", "text");
       if (t.hint.find_first_not_of(" \t\n") == std::string::npos) {
@@ -284,8 +288,39 @@ class Parser {
     }
     for (const auto& f : files) {
       std::string name = scalar<std::string>(f, "submission.files item", "a file name");
-      if (name.empty() || name.find('/') != std::string::npos || name.starts_with(".")) {
-        fail(f, fmt::format("submission file '{}' must be a plain file name (no folders)", name));
+      // "conv.cpp" of this assignment, or "backprop/layers.cpp" of an earlier one
+      const auto slash = name.find('/');
+      const std::string base = submission_file_name(name);
+      const std::string folder = slash == std::string::npos ? "" : name.substr(0, slash);
+      const auto plain = [](const std::string& s) {
+        return !s.empty() && !s.starts_with(".") && s.find('/') == std::string::npos;
+      };
+      if (!plain(base) || (slash != std::string::npos && !plain(folder))) {
+        fail(f, fmt::format("submission file '{}' must be a file name ('layers.cpp'), or an "
+                            "assignment's folder and a file name ('backprop/layers.cpp')",
+                            name));
+      }
+      if (!folder.empty()) {
+        std::set<std::string> assignments;  // the assignments the grader has cases of
+        for (const auto& n : catalog_.names()) assignments.insert(n.substr(0, n.find('.')));
+        if (folder == r.assignment) {
+          fail(f, fmt::format("submission file '{}' is this assignment's own: name it '{}'", name,
+                              base));
+        }
+        if (!assignments.contains(folder)) {
+          std::string known;
+          for (const auto& a : assignments) known += (known.empty() ? "" : ", ") + a;
+          fail(f, fmt::format("submission file '{}' names a folder that is not an assignment "
+                              "(the assignments are {})",
+                              name, known));
+        }
+      }
+      for (const auto& other : r.files) {
+        if (submission_file_name(other) == base) {
+          fail(f, fmt::format("submission files '{}' and '{}' have the same name: a submission "
+                              "is one folder, so every file needs a name of its own",
+                              other, name));
+        }
       }
       r.files.push_back(name);
     }
@@ -388,7 +423,9 @@ std::optional<Visibility> parse_visibility(std::string_view name) {
 
 double Rubric::total_points() const {
   double sum = 0;
-  for (const auto& t : tests) sum += t.points;
+  for (const auto& t : tests) {
+    if (!t.extra_credit) sum += t.points;
+  }
   return sum;
 }
 
@@ -411,6 +448,22 @@ Rubric load_rubric(const std::string& path, const CaseCatalog& catalog) {
   std::stringstream ss;
   ss << in.rdbuf();
   return parse_rubric(ss.str(), path, catalog);
+}
+
+std::string submission_file_name(const std::string& entry) {
+  const auto slash = entry.rfind('/');
+  return slash == std::string::npos ? entry : entry.substr(slash + 1);
+}
+
+std::string shown_submission_file(const std::string& shown_dir, const std::string& entry) {
+  if (entry.find('/') == std::string::npos) return shown_dir + entry;
+  if (shown_dir.empty()) return submission_file_name(entry);
+  return (std::filesystem::path(shown_dir) / ".." / entry).lexically_normal().string();
+}
+
+std::string submission_file_assignment(const std::string& entry, const std::string& own) {
+  const auto slash = entry.find('/');
+  return slash == std::string::npos ? own : entry.substr(0, slash);
 }
 
 }  // namespace pg::grader

@@ -88,6 +88,8 @@ struct TestSpec {
   std::vector<std::string> builds_on;
   // the usual cause of failing this test, in the instructor's words: shown when it does not pass
   std::string hint;
+  // points on top of the maximum: earned when the test passes, never lost (the fast conv path)
+  bool extra_credit = false;
   int line = 0;  // where the test starts in the rubric file
 };
 
@@ -95,14 +97,27 @@ struct Rubric {
   std::string path;
   std::string assignment;
   std::string title;
-  std::vector<std::string> files;  // what a student hands in, relative to assignments/<name>/
+  // what a student hands in: "knn.cpp" is assignments/<assignment>/knn.cpp, and
+  // "backprop/layers.cpp" a file of an earlier assignment the code builds on (conv's CNN is made
+  // of the student's own backprop layers). No two have the same file name.
+  std::vector<std::string> files;
   Limits limits;                   // defaults for every test
   Limits build;                    // compiling and linking a submission
   std::vector<TestSpec> tests;
   GradescopeSpec gradescope;
 
+  // the maximum score: every test's points but the extra credit's
   double total_points() const;
 };
+
+// The file name of a submission.files entry ("layers.cpp" for "backprop/layers.cpp"), and the
+// assignment whose folder holds it (`own` for a plain name).
+std::string submission_file_name(const std::string& entry);
+std::string submission_file_assignment(const std::string& entry, const std::string& own);
+// How messages name a submission.files entry, given what they call the assignment's own folder
+// (BuildView::shown_dir: "" or "assignments/conv/"): "conv.cpp" is shown_dir + "conv.cpp", and
+// "backprop/layers.cpp" is "assignments/backprop/layers.cpp", or "layers.cpp" with no folder.
+std::string shown_submission_file(const std::string& shown_dir, const std::string& entry);
 
 // Reads and validates a rubric: unknown or duplicate keys, duplicate test names, unknown cases or
 // case arguments, wrong types, non-positive points or limits are RubricErrors with line and column.

@@ -58,8 +58,11 @@ std::optional<Frame> frame_of(const std::string& raw) {
 std::optional<std::string> shown_file(const std::string& path,
                                       const std::vector<std::string>& files,
                                       const std::string& shown_dir) {
-  for (const auto& f : files) {
-    if (path == "/src/" + f || path.ends_with("/src/" + f)) return shown_dir + f;
+  for (const auto& entry : files) {
+    const std::string f = submission_file_name(entry);
+    if (path == "/src/" + f || path.ends_with("/src/" + f)) {
+      return shown_submission_file(shown_dir, entry);
+    }
   }
   return std::nullopt;
 }

@@ -4,6 +4,8 @@
 // had, so that the sandbox's uid can read them.
 #include "submission.hpp"
 
+#include "rubric.hpp"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
@@ -141,6 +143,9 @@ std::string read_named_file(int dirfd, const fs::path& src, const std::string& n
 
 // Each file at the top of `dir`, else where a student's repository has it
 // (assignments/<assignment>/), as in `pixelgrad grade --submission .` from a repository's root.
+// A file of another assignment ("backprop/layers.cpp") is looked for at the top too, then in
+// assignments/backprop/, then beside `dir` when `dir` is the assignment's own folder
+// (`--submission assignments/conv` reaches assignments/backprop/).
 void from_folder(const fs::path& dir, const std::vector<std::string>& files, const fs::path& dest,
                  const SubmissionLimits& limits, const std::string& assignment) {
   Fd top(open_folder(dir, {}));
@@ -148,9 +153,14 @@ void from_folder(const fs::path& dir, const std::vector<std::string>& files, con
     throw SubmissionError(fmt::format("cannot open the submission folder {}: {}", dir.string(),
                                       std::strerror(errno)));
   }
-  const fs::path repo_dir = dir / "assignments" / assignment;
-  std::optional<Fd> repo;
-  for (const auto& name : files) {
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(dir, ec).lexically_normal();
+  fs::path own_folder = absolute.has_filename() ? absolute : absolute.parent_path();
+  const bool is_own_folder = !assignment.empty() && own_folder.filename() == assignment &&
+                             own_folder.parent_path().filename() == "assignments";
+  std::map<std::string, Fd> folders;  // the repository's assignment folders opened so far
+  for (const auto& entry : files) {
+    const std::string name = submission_file_name(entry);
     if (has_entry(top.get(), name)) {
       write_file(dest / name, read_named_file(top.get(), dir / name, name, limits));
       continue;
@@ -161,19 +171,54 @@ void from_folder(const fs::path& dir, const std::vector<std::string>& files, con
           "the top of the folder",
           name, (dir / name).string()));
     }
-    if (!repo) repo.emplace(open_folder(dir, {"assignments", assignment}));
-    if (!has_entry(repo->get(), name)) {
-      struct stat st {};
-      if (::lstat(repo_dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
-        throw SubmissionError(fmt::format(
-            "{} is not a folder (a link to a folder is not accepted)", repo_dir.string()));
+    const std::string owner = submission_file_assignment(entry, assignment);
+    // the places, in order: assignments/<owner>/ below dir, and beside dir when dir is
+    // assignments/<assignment>/ itself; each opened through real folders only
+    struct Place {
+      fs::path base;
+      std::vector<std::string> parts;
+      fs::path path() const {
+        fs::path p = base;
+        for (const auto& part : parts) p /= part;
+        return p;
       }
-      throw SubmissionError(fmt::format(
-          "the submission has no {} (looked for {} and {}); hand in the file the assignment "
-          "names, at the top of the folder or where the repository has it (assignments/{}/)",
-          name, (dir / name).string(), (repo_dir / name).string(), assignment));
+    };
+    std::vector<Place> places = {{dir, {"assignments", owner}}};
+    if (is_own_folder && owner != assignment) {
+      places.push_back({own_folder.parent_path(), {owner}});
     }
-    write_file(dest / name, read_named_file(repo->get(), repo_dir / name, name, limits));
+    bool found = false;
+    for (const Place& place : places) {
+      const fs::path path = place.path();
+      auto it = folders.find(path.string());
+      if (it == folders.end()) {
+        it = folders.try_emplace(path.string(), open_folder(place.base, place.parts)).first;
+        struct stat st {};
+        if (it->second.get() < 0 && ::lstat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+          throw SubmissionError(fmt::format(
+              "{} is not a folder (a link to a folder is not accepted)", path.string()));
+        }
+      }
+      if (!has_entry(it->second.get(), name)) continue;
+      write_file(dest / name, read_named_file(it->second.get(), path / name, name, limits));
+      found = true;
+      break;
+    }
+    if (found) continue;
+    std::string looked = (dir / name).string();
+    for (std::size_t i = 0; i < places.size(); ++i) {
+      looked += (i + 1 == places.size() ? " and " : ", ") + (places[i].path() / name).string();
+    }
+    const std::string where =
+        owner == assignment
+            ? fmt::format("at the top of the folder or where the repository has it "
+                          "(assignments/{}/)",
+                          owner)
+            : fmt::format("this assignment builds on your {} ({}): hand in that file too, at "
+                          "the top of the folder or where the repository has it (assignments/{}/)",
+                          owner, entry, owner);
+    throw SubmissionError(fmt::format("the submission has no {} (looked for {}); {}", name,
+                                      looked, where));
   }
 }
 
@@ -215,11 +260,14 @@ void from_zip(const fs::path& zip, const std::vector<std::string>& files, const 
     const std::string base = parts.back();
     // at the top or in one folder; or as in the repository, maybe in one folder (GitHub's
     // "Download ZIP" puts everything in <repo>-main/)
-    const bool as_in_repository = !assignment.empty() && (depth == 3 || depth == 4) &&
-                                  parts[depth - 3] == "assignments" &&
-                                  parts[depth - 2] == assignment;
-    const bool wanted = std::find(files.begin(), files.end(), base) != files.end() &&
-                        (depth <= 2 || as_in_repository);
+    const auto entry = std::find_if(files.begin(), files.end(), [&](const std::string& f) {
+      return submission_file_name(f) == base;
+    });
+    const bool as_in_repository =
+        entry != files.end() && !assignment.empty() && (depth == 3 || depth == 4) &&
+        parts[depth - 3] == "assignments" &&
+        parts[depth - 2] == submission_file_assignment(*entry, assignment);
+    const bool wanted = entry != files.end() && (depth <= 2 || as_in_repository);
     if (!wanted) continue;
     const la_int64_t size = archive_entry_size(e);
     if (size > limits.max_file_bytes) {
@@ -250,13 +298,15 @@ void from_zip(const fs::path& zip, const std::vector<std::string>& files, const 
     throw SubmissionError(fmt::format("{} is damaged: reading {} failed ({}){}", zip.string(),
                                       which, archive_error(a.get()), kMakeItAgain));
   }
-  for (const auto& name : files) {
+  for (const auto& entry : files) {
+    const std::string name = submission_file_name(entry);
     auto it = found.find(name);
     if (it == found.end()) {
       const std::string repository =
           assignment.empty()
               ? ""
-              : fmt::format(", or zip the repository (assignments/{}/{})", assignment, name);
+              : fmt::format(", or zip the repository (assignments/{}/{})",
+                            submission_file_assignment(entry, assignment), name);
       throw SubmissionError(fmt::format(
           "{} has no {}; put the file at the top of the zip (or in one folder){}", zip.string(),
           name, repository));

@@ -399,14 +399,24 @@ TEST(rubric_loader, rejects_a_rubric_without_submission) {
             "rubric.yaml:1:1: the rubric needs 'submission'");
 }
 
-TEST(rubric_loader, rejects_a_submission_file_with_a_slash) {
+TEST(rubric_loader, rejects_a_submission_file_in_a_folder_that_is_not_an_assignment) {
   EXPECT_EQ(error_of("assignment: knn\n"
                      "submission:\n"
                      "  files: [knn.cpp, src/util.cpp]\n"
                      "tests:\n" +
                      kFirstTest),
-            "rubric.yaml:3:20: submission file 'src/util.cpp' must be a plain file name (no "
-            "folders)");
+            "rubric.yaml:3:20: submission file 'src/util.cpp' names a folder that is not an "
+            "assignment (the assignments are backprop, conv, knn, linear)");
+}
+
+TEST(rubric_loader, rejects_a_submission_file_two_folders_deep) {
+  EXPECT_EQ(error_of("assignment: conv\n"
+                     "submission:\n"
+                     "  files: [conv.cpp, backprop/src/layers.cpp]\n"
+                     "tests:\n"
+                     "  - {name: first, case: conv.kernels, points: 1}\n"),
+            "rubric.yaml:3:21: submission file 'backprop/src/layers.cpp' must be a file name "
+            "('layers.cpp'), or an assignment's folder and a file name ('backprop/layers.cpp')");
 }
 
 TEST(rubric_loader, rejects_a_hidden_submission_file) {
@@ -415,7 +425,57 @@ TEST(rubric_loader, rejects_a_hidden_submission_file) {
                      "  files: [..]\n"
                      "tests:\n" +
                      kFirstTest),
-            "rubric.yaml:3:11: submission file '..' must be a plain file name (no folders)");
+            "rubric.yaml:3:11: submission file '..' must be a file name ('layers.cpp'), or an "
+            "assignment's folder and a file name ('backprop/layers.cpp')");
+}
+
+TEST(rubric_loader, reads_an_earlier_assignments_file_and_its_owner) {
+  Rubric r = parse("assignment: conv\n"
+                   "submission: {files: [conv.cpp, backprop/layers.cpp]}\n"
+                   "tests:\n"
+                   "  - {name: first, case: conv.kernels, points: 1}\n");
+  EXPECT_EQ(r.files, (std::vector<std::string>{"conv.cpp", "backprop/layers.cpp"}));
+  EXPECT_EQ(submission_file_name(r.files[1]), "layers.cpp");
+  EXPECT_EQ(submission_file_assignment(r.files[1], "conv"), "backprop");
+  EXPECT_EQ(submission_file_assignment(r.files[0], "conv"), "conv");
+  EXPECT_EQ(shown_submission_file("assignments/conv/", r.files[1]),
+            "assignments/backprop/layers.cpp");
+  EXPECT_EQ(shown_submission_file("assignments/conv/", r.files[0]), "assignments/conv/conv.cpp");
+  EXPECT_EQ(shown_submission_file("", r.files[1]), "layers.cpp");
+}
+
+TEST(rubric_loader, rejects_two_submission_files_with_the_same_name) {
+  EXPECT_EQ(error_of("assignment: conv\n"
+                     "submission:\n"
+                     "  files: [layers.cpp, backprop/layers.cpp]\n"
+                     "tests:\n"
+                     "  - {name: first, case: conv.kernels, points: 1}\n"),
+            "rubric.yaml:3:23: submission files 'layers.cpp' and 'backprop/layers.cpp' have the "
+            "same name: a submission is one folder, so every file needs a name of its own");
+}
+
+TEST(rubric_loader, rejects_the_assignments_own_folder_in_a_submission_file) {
+  EXPECT_EQ(error_of("assignment: conv\n"
+                     "submission:\n"
+                     "  files: [conv/conv.cpp]\n"
+                     "tests:\n"
+                     "  - {name: first, case: conv.kernels, points: 1}\n"),
+            "rubric.yaml:3:11: submission file 'conv/conv.cpp' is this assignment's own: name it "
+            "'conv.cpp'");
+}
+
+TEST(rubric_loader, reads_extra_credit_and_leaves_it_out_of_the_total) {
+  Rubric r = parse(kHead + kFirstTest +
+                   "  - {name: second, case: knn.distances_l1, points: 2, extra_credit: true}\n");
+  EXPECT_FALSE(r.tests[0].extra_credit);
+  EXPECT_TRUE(r.tests[1].extra_credit);
+  EXPECT_EQ(r.total_points(), 4);
+}
+
+TEST(rubric_loader, rejects_extra_credit_that_is_not_true_or_false) {
+  EXPECT_THAT(error_of(kHead + kFirstTest +
+                       "  - {name: second, case: knn.distances_l1, points: 2, extra_credit: 3}\n"),
+              HasSubstr("extra_credit"));
 }
 
 TEST(rubric_loader, rejects_a_case_of_another_assignment) {

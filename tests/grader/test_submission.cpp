@@ -294,6 +294,86 @@ TEST(submission_folder, rejects_a_symlink_in_place_of_the_file_in_the_repository
                 " is not a regular file (links and folders are not accepted)");
 }
 
+// conv's rubric names files of backprop too ("backprop/layers.cpp"): the CNN is built from them
+const std::vector<std::string> kConvFiles = {"conv.cpp", "backprop/layers.cpp"};
+
+TEST(submission_folder, takes_an_earlier_assignments_file_at_the_top) {
+  TempDir dir;
+  write_text(dir / "sub/conv.cpp", "// conv");
+  write_text(dir / "sub/layers.cpp", kSource);
+  collect_submission(dir.sub(), kConvFiles, dir.out(), {}, "conv");
+  EXPECT_EQ(read_text(dir / "out/conv.cpp"), "// conv");
+  EXPECT_EQ(read_text(dir / "out/layers.cpp"), kSource);
+}
+
+TEST(submission_folder, takes_an_earlier_assignments_file_from_its_folder_in_a_repository) {
+  TempDir dir;
+  fs::create_directories(dir / "sub/assignments/conv");
+  fs::create_directories(dir / "sub/assignments/backprop");
+  write_text(dir / "sub/assignments/conv/conv.cpp", "// conv");
+  write_text(dir / "sub/assignments/backprop/layers.cpp", kSource);
+  // not the conv folder's: layers.cpp belongs to backprop
+  write_text(dir / "sub/assignments/conv/layers.cpp", "// not this one");
+  collect_submission(dir.sub(), kConvFiles, dir.out(), {}, "conv");
+  EXPECT_EQ(read_text(dir / "out/layers.cpp"), kSource);
+}
+
+// `pixelgrad grade --submission assignments/conv` from a repository's root
+TEST(submission_folder, takes_an_earlier_assignments_file_beside_the_assignments_own_folder) {
+  TempDir dir;
+  fs::create_directories(dir / "sub/assignments/conv");
+  fs::create_directories(dir / "sub/assignments/backprop");
+  write_text(dir / "sub/assignments/conv/conv.cpp", "// conv");
+  write_text(dir / "sub/assignments/backprop/layers.cpp", kSource);
+  collect_submission((dir / "sub/assignments/conv").string(), kConvFiles, dir.out(), {}, "conv");
+  EXPECT_EQ(read_text(dir / "out/conv.cpp"), "// conv");
+  EXPECT_EQ(read_text(dir / "out/layers.cpp"), kSource);
+}
+
+TEST(submission_folder, says_which_earlier_assignment_a_missing_file_belongs_to) {
+  TempDir dir;
+  write_text(dir / "sub/conv.cpp", "// conv");
+  EXPECT_EQ(error_of([&] { collect_submission(dir.sub(), kConvFiles, dir.out(), {}, "conv"); }),
+            "the submission has no layers.cpp (looked for " + (dir / "sub/layers.cpp").string() +
+                " and " + (dir / "sub/assignments/backprop/layers.cpp").string() +
+                "); this assignment builds on your backprop (backprop/layers.cpp): hand in that "
+                "file too, at the top of the folder or where the repository has it "
+                "(assignments/backprop/)");
+}
+
+TEST(submission_folder, does_not_look_beside_a_folder_that_is_not_the_assignments_own) {
+  TempDir dir;
+  fs::create_directories(dir / "sub/student");
+  fs::create_directories(dir / "sub/backprop");
+  write_text(dir / "sub/student/conv.cpp", "// conv");
+  write_text(dir / "sub/backprop/layers.cpp", "// a neighbour's");
+  EXPECT_THAT(error_of([&] {
+                collect_submission((dir / "sub/student").string(), kConvFiles, dir.out(), {},
+                                   "conv");
+              }),
+              HasSubstr("the submission has no layers.cpp"));
+}
+
+TEST(submission_zip, takes_an_earlier_assignments_file_where_the_repository_has_it) {
+  TempDir dir;
+  const fs::path zip = dir / "repo.zip";
+  write_zip(zip, {{"assignments/conv/conv.cpp", "// conv"},
+                  {"assignments/conv/layers.cpp", "// not this one"},
+                  {"assignments/backprop/layers.cpp", kSource}});
+  collect_submission(zip.string(), kConvFiles, dir.out(), {}, "conv");
+  EXPECT_EQ(read_text(dir / "out/conv.cpp"), "// conv");
+  EXPECT_EQ(read_text(dir / "out/layers.cpp"), kSource);
+}
+
+TEST(submission_zip, says_where_an_earlier_assignments_file_goes_in_a_repository_zip) {
+  TempDir dir;
+  const fs::path zip = dir / "repo.zip";
+  write_zip(zip, {{"assignments/conv/conv.cpp", "// conv"}});
+  EXPECT_EQ(error_of([&] { collect_submission(zip.string(), kConvFiles, dir.out(), {}, "conv"); }),
+            zip.string() + " has no layers.cpp; put the file at the top of the zip (or in one "
+                           "folder), or zip the repository (assignments/backprop/layers.cpp)");
+}
+
 TEST(submission_zip, takes_the_file_where_the_repository_has_it) {
   TempDir dir;
   // as `zip -r` from the repository's root, and as GitHub's "Download ZIP" (one folder around it)
