@@ -249,6 +249,7 @@ TestResult result_for(const TestSpec& t, Verdict v) {
   r.case_name = t.case_name;
   r.verdict = v;
   r.max_score = t.points;
+  r.extra_credit = t.extra_credit;
   r.visibility = t.visibility;
   return r;
 }

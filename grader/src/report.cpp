@@ -93,6 +93,7 @@ class TextWriter : public ReportWriter {
       out << line << paint(colour(t.verdict), pad(verdict, 16)) << pad(points(t.score) + " / " +
                                                                         points(t.max_score), 11)
           << printable(t.name);
+      if (t.extra_credit) out << "  [extra credit]";
       if (t.visibility != Visibility::visible) out << "  [" << to_string(t.visibility) << "]";
       out << "\n";
       if (t.verdict == Verdict::compile_error && build_failure_shown) continue;
@@ -129,6 +130,12 @@ class TextWriter : public ReportWriter {
     }
     if (r.timed_not_run > 0) {
       counts += fmt::format("; {} speed tests left out with --debug", r.timed_not_run);
+    }
+    if (r.extra_credit_points() > 0) {
+      double earned = 0;
+      for (const auto& t : r.tests) earned += t.extra_credit ? t.score : 0;
+      counts += fmt::format("; {} of {} extra-credit points, on top of the {}", points(earned),
+                            points(r.extra_credit_points()), points(r.max_score()));
     }
     out << "\n"
         << paint("1", fmt::format("Score: {} / {}", points(r.score()), points(r.max_score())))
@@ -208,6 +215,7 @@ class JsonWriter : public ReportWriter {
                     {"verdict", to_string(t.verdict)},
                     {"score", json_number(t.score)},
                     {"max_score", json_number(t.max_score)},
+                    {"extra_credit", t.extra_credit},
                     {"visibility", to_string(t.visibility)},
                     {"seconds", json_number(t.seconds)},
                     {"ratio", number_or_null(t.ratio)},
@@ -227,6 +235,7 @@ class JsonWriter : public ReportWriter {
                 {"submission", r.submission},
                 {"score", json_number(r.score())},
                 {"max_score", json_number(r.max_score())},
+                {"extra_credit_points", json_number(r.extra_credit_points())},
                 {"hidden_tests",
                  {{"count", r.hidden_count()},
                   {"points", json_number(r.hidden_points())},
@@ -289,10 +298,12 @@ class GradescopeWriter : public ReportWriter {
   void write(const GradeReport& r, std::ostream& out) const override {
     Json tests = Json::array();
     for (const auto& t : r.tests) {
-      Json entry = {{"name", t.name},
+      // Gradescope adds up max_score for the total: an extra-credit test offers 0 and scores
+      // what it earned, which Gradescope shows on top of the total
+      Json entry = {{"name", t.extra_credit ? t.name + " (extra credit)" : t.name},
                     {"number", std::to_string(tests.size() + 1)},
                     {"score", json_number(t.score)},
-                    {"max_score", json_number(t.max_score)},
+                    {"max_score", json_number(t.extra_credit ? 0.0 : t.max_score)},
                     {"status", t.verdict == Verdict::passed ? "passed" : "failed"},
                     {"output", gradescope_test_output(t)},
                     {"output_format", "text"},
@@ -381,6 +392,7 @@ GradeReport read_json_report(std::string_view text) {
       result.verdict = verdict_named(t.at("verdict").get<std::string>());
       result.score = t.at("score").get<double>();
       result.max_score = t.at("max_score").get<double>();
+      result.extra_credit = t.value("extra_credit", false);
       const std::string visibility = t.at("visibility").get<std::string>();
       const std::optional<Visibility> v = parse_visibility(visibility);
       if (!v) throw ReportError(fmt::format("unknown visibility '{}'", visibility));

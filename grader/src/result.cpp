@@ -28,7 +28,13 @@ double GradeReport::score() const {
 
 double GradeReport::max_score() const {
   double s = 0;
-  for (const auto& t : tests) s += t.max_score;
+  for (const auto& t : tests) s += t.extra_credit ? 0 : t.max_score;
+  return s;
+}
+
+double GradeReport::extra_credit_points() const {
+  double s = 0;
+  for (const auto& t : tests) s += t.extra_credit ? t.max_score : 0;
   return s;
 }
 

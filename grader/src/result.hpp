@@ -29,7 +29,8 @@ struct TestResult {
   std::string case_name;
   Verdict verdict = Verdict::grader_error;
   double score = 0;
-  double max_score = 0;
+  double max_score = 0;  // the test's points (an extra-credit test's count on top of the maximum)
+  bool extra_credit = false;
   Visibility visibility = Visibility::visible;
   std::string message;          // what happened, written for the student
   std::string cause;            // the likely cause the grader recognised (message ends with it)
@@ -71,8 +72,9 @@ struct GradeReport {
   Profile profile;
   GradescopeSpec gradescope;  // the rubric's settings for results.json as a whole
 
-  double score() const;
-  double max_score() const;
+  double score() const;      // every test's points earned, extra credit included
+  double max_score() const;  // the points of the tests that are not extra credit
+  double extra_credit_points() const;  // the points the extra-credit tests offer
   int hidden_count() const;
   double hidden_points() const;
 };

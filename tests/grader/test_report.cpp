@@ -256,6 +256,7 @@ TEST(json_report, writes_each_test_with_its_verdict) {
                             {"verdict", "passed"},
                             {"score", 3},
                             {"max_score", 3},
+                            {"extra_credit", false},
                             {"visibility", "visible"},
                             {"seconds", 0},
                             {"ratio", nullptr},
@@ -509,6 +510,64 @@ TEST(report_rubric_hint, gradescope_appends_it_to_the_tests_output) {
   EXPECT_THAT(write(Format::gradescope, with_rubric_hint()),
               HasSubstr(R"(second line of the first failure\nHint: a tied vote goes to the )"
                         R"(smallest label)"));
+}
+
+// three_tests() and a passed extra-credit test worth 2 and a failed one worth 1
+GradeReport with_extra_credit() {
+  GradeReport r = three_tests();
+  TestResult bonus;
+  bonus.name = "fast conv, speed";
+  bonus.case_name = "conv.conv_fast";
+  bonus.verdict = Verdict::passed;
+  bonus.score = 2;
+  bonus.max_score = 2;
+  bonus.extra_credit = true;
+  r.tests.push_back(bonus);
+  bonus.name = "fast max pool";
+  bonus.verdict = Verdict::failed;
+  bonus.score = 0;
+  bonus.max_score = 1;
+  r.tests.push_back(bonus);
+  return r;
+}
+
+TEST(extra_credit, counts_in_the_score_but_not_in_the_maximum) {
+  const GradeReport r = with_extra_credit();
+  EXPECT_EQ(r.score(), 5);
+  EXPECT_EQ(r.max_score(), 9);
+  EXPECT_EQ(r.extra_credit_points(), 3);
+}
+
+TEST(extra_credit, text_marks_the_tests_and_says_what_was_earned_on_top) {
+  const std::string out = write(Format::text, with_extra_credit());
+  EXPECT_THAT(out, HasSubstr("fast conv, speed  [extra credit]"));
+  EXPECT_THAT(out, HasSubstr("Score: 5 / 9"));
+  EXPECT_THAT(out, HasSubstr("; 2 of 3 extra-credit points, on top of the 9;"));
+  EXPECT_THAT(write(Format::text, three_tests()), Not(HasSubstr("extra")));
+}
+
+TEST(extra_credit, json_flags_each_test_and_reads_it_back) {
+  const Json doc = parsed(Format::json, with_extra_credit());
+  EXPECT_EQ(doc["max_score"], 9);
+  EXPECT_EQ(doc["extra_credit_points"], 3);
+  EXPECT_EQ(doc["tests"][3]["extra_credit"], true);
+  EXPECT_EQ(doc["tests"][0]["extra_credit"], false);
+  const GradeReport back = read_json_report(write(Format::json, with_extra_credit()));
+  EXPECT_TRUE(back.tests[3].extra_credit);
+  EXPECT_EQ(back.max_score(), 9);
+}
+
+// Gradescope adds the tests' max_score up for the total: an extra-credit test offers 0 there and
+// its score comes on top
+TEST(extra_credit, gradescope_offers_no_points_for_it_and_adds_what_was_earned) {
+  const Json doc = parsed(Format::gradescope, with_extra_credit());
+  EXPECT_EQ(doc["score"], 5);
+  double max = 0;
+  for (const auto& t : doc["tests"]) max += t["max_score"].get<double>();
+  EXPECT_EQ(max, 9);
+  EXPECT_EQ(doc["tests"][3]["name"], "fast conv, speed (extra credit)");
+  EXPECT_EQ(doc["tests"][3]["score"], 2);
+  EXPECT_EQ(doc["tests"][3]["max_score"], 0);
 }
 
 }  // namespace
