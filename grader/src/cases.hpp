@@ -92,6 +92,7 @@ const CaseCatalog& all_cases();
 void add_knn_cases(CaseCatalog& catalog);
 void add_linear_cases(CaseCatalog& catalog);
 void add_backprop_cases(CaseCatalog& catalog);
+void add_conv_cases(CaseCatalog& catalog);
 
 // Typed access to filled-in arguments (the loader guarantees presence and type).
 std::int64_t arg_int(const Args& a, const std::string& name);

@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <regex>
 
 #include <fmt/format.h>
 
@@ -337,8 +338,17 @@ bool verdict_from_answer(const wire::Message& reply, const CaseDef& def, TestRes
   if (reply.kind == "ok") return true;
   if (reply.kind == "not_implemented") {
     r.verdict = Verdict::not_implemented;
+    // the function that threw, as pg::NotImplemented names it, when the case's label does not
+    // name it already ("ConvNet trained by your solver: loss is not implemented yet")
+    static const std::regex thrown("^([A-Za-z_][A-Za-z_0-9:]*) is not implemented yet");
+    const std::string said = text("message");
+    std::smatch m;
+    std::string function = def.function;
+    if (std::regex_search(said, m, thrown) && def.function.find(m[1].str()) == std::string::npos) {
+      function = fmt::format("{}: {}", def.function, m[1].str());
+    }
     r.message =
-        fmt::format("{} is not implemented yet (it still throws pg::NotImplemented)", def.function);
+        fmt::format("{} is not implemented yet (it still throws pg::NotImplemented)", function);
   } else if (reply.kind == "memory_limit") {
     r.verdict = Verdict::memory_limit;
     r.message = fmt::format("your {} ran out of memory ({})", def.function, text("message"));

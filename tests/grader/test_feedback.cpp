@@ -1,8 +1,8 @@
 // docs/feedback.md: what a student reads when a sample submission fails. One row per failed test
-// of every sample under tests/submissions/{knn,linear,backprop}/ (found by listing the folders),
-// from real gradings: the reports the end-to-end tests leave (grade_samples.hpp), or a grading
-// here when a sample has no fresh one. The test fails when the file is out of date, and when
-// fewer than three quarters of the messages state a specific cause.
+// of every sample under tests/submissions/{knn,linear,backprop,conv}/ (found by listing the
+// folders), from real gradings: the reports the end-to-end tests leave (grade_samples.hpp), or a
+// grading here when a sample has no fresh one. The test fails when the file is out of date, and
+// when fewer than three quarters of the messages state a specific cause.
 // PIXELGRAD_UPDATE_FEEDBACK=1 rewrites the file instead.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -26,7 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace pg::grader::testing;
 
-const char* const kAssignments[] = {"knn", "linear", "backprop"};
+const char* const kAssignments[] = {"knn", "linear", "backprop", "conv"};
 
 // one failed test of one sample, as the report has it
 struct Row {
@@ -141,8 +141,8 @@ std::string table(const std::vector<Row>& rows) {
   std::ostringstream out;
   out << "# Feedback on the buggy samples\n\n"
          "What a student reads when a sample submission fails a test: one row per failed test of "
-         "every sample under `tests/submissions/knn/`, `linear/` and `backprop/`, graded with the "
-         "assignment's rubric. The message is the report's first line; times measured in the run "
+         "every sample under `tests/submissions/knn/`, `linear/`, `backprop/` and `conv/`, graded "
+         "with the assignment's rubric. The message is the report's first line; times measured in the run "
          "are shown as `…` and other decimals to four significant digits. Under it, in italics, "
          "the hints the report adds: the tests this one builds on that failed too (`builds_on`), "
          "and the rubric's `hint:`.\n\n"

@@ -26,6 +26,7 @@ const CaseCatalog& all_cases() {
     add_knn_cases(c);
     add_linear_cases(c);
     add_backprop_cases(c);
+    add_conv_cases(c);
     return c;
   }();
   return catalog;
