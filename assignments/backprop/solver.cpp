@@ -87,7 +87,7 @@ TrainingHistory train(Model& net, const Mat& X_train, const IVec& y_train, const
   const long n = X_train.rows();
   const long train_rows = std::min(n, config.num_train_samples);
   // TODO: the epochs, as the header describes: shuffle, batches, loss and update of every
-  //       parameter (net.params[name] = updater.step(name, value, grads[name])), the histories,
+  //       parameter (net.params[name] = updater.step(name, value, grads.at(name))), the histories,
   //       the best parameters, the decay. Call progress_bar(epoch, epochs, batch, batches, loss)
   //       after each batch when `bar` is true. At the end, put the best parameters in the net.
   throw pg::NotImplemented(__func__);
