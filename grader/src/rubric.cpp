@@ -290,7 +290,7 @@ class Parser {
       std::string name = scalar<std::string>(f, "submission.files item", "a file name");
       // "conv.cpp" of this assignment, or "backprop/layers.cpp" of an earlier one
       const auto slash = name.find('/');
-      const std::string base = submission_file_name(name);
+      const std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
       const std::string folder = slash == std::string::npos ? "" : name.substr(0, slash);
       const auto plain = [](const std::string& s) {
         return !s.empty() && !s.starts_with(".") && s.find('/') == std::string::npos;

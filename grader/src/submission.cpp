@@ -211,8 +211,8 @@ void from_folder(const fs::path& dir, const std::vector<std::string>& files, con
     }
     const std::string where =
         owner == assignment
-            ? fmt::format("at the top of the folder or where the repository has it "
-                          "(assignments/{}/)",
+            ? fmt::format("hand in the file the assignment names, at the top of the folder or "
+                          "where the repository has it (assignments/{}/)",
                           owner)
             : fmt::format("this assignment builds on your {} ({}): hand in that file too, at "
                           "the top of the folder or where the repository has it (assignments/{}/)",

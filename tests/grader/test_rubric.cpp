@@ -183,7 +183,7 @@ TEST(rubric_loader, rejects_an_unknown_test_key) {
                              "    case: knn.distances_two_loops\n"
                              "    pionts: 4\n"),
             "rubric.yaml:8:5: unknown key 'pionts' in a test; expected one of: args, builds_on, case, "
-            "compare, gradcheck, hint, limits, name, points, seed, threshold, timing, visibility");
+            "compare, extra_credit, gradcheck, hint, limits, name, points, seed, threshold, timing, visibility");
 }
 
 TEST(rubric_loader, rejects_a_duplicate_key_inside_a_test) {
