@@ -13,6 +13,7 @@
 
 #include "backprop/net_io.hpp"
 #include "backprop/solver.hpp"
+#include "common/blas.hpp"
 #include "common/errors.hpp"
 #include "common/memory.hpp"
 #include "common/plot.hpp"
@@ -112,6 +113,8 @@ void run(int epochs, const std::string& output) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // OpenBLAS's fastest kernels for this processor (it may run the program again for them)
+  pg::use_this_processors_blas_kernels(argv);
   pg::reuse_freed_memory();
   int epochs = 5;
   std::string output = "out/backprop";

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "common/blas.hpp"
 #include "common/errors.hpp"
 #include "common/memory.hpp"
 #include "common/plot.hpp"
@@ -141,6 +142,8 @@ void run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // OpenBLAS's fastest kernels for this processor (it may run the program again for them)
+  pg::use_this_processors_blas_kernels(argv);
   pg::reuse_freed_memory();
   Options options;
   CLI::App app;

@@ -22,12 +22,12 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
-#include <set>
 #include <stdexcept>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "common/blas.hpp"
 #include "seccomp.hpp"
 
 // OpenBLAS names the kernels it chose ("Haswell", "SkylakeX", "Prescott", ...)
@@ -228,29 +228,13 @@ std::string SandboxPolicy::describe() const {
   return s;
 }
 
-std::string blas_core_for_this_processor() {
-  if (std::getenv("OPENBLAS_CORETYPE")) return "";
-  // OpenBLAS's x86-64 kernels without AVX2: its fallbacks for a processor it does not know
-  static const std::set<std::string> older = {
-      "Prescott", "Katmai", "Coppermine", "Northwood", "Banias", "Core2", "Penryn",
-      "Dunnington", "Nehalem", "Atom", "Sandybridge", "Unknown"};
-  if (!older.contains(openblas_get_corename())) return "";
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) {
-    return "SkylakeX";
-  }
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
-  return "";
-}
-
 SandboxPolicy detect_sandbox(int slot, int base_uid) {
   SandboxPolicy p;
   if (::geteuid() == 0) p.uid = base_uid + 3 * slot;
   p.cpu = detect_cpu_accounting();
   p.cgroups = detect_limit_controllers();
   p.seccomp = seccomp_available();
-  p.blas_core = blas_core_for_this_processor();
+  p.blas_core = blas_kernels_for_this_processor();
   for (const char* candidate : {"/usr/bin/bwrap", "/bin/bwrap"}) {
     if (::access(candidate, X_OK) == 0) {
       p.bwrap = candidate;

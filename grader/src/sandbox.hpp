@@ -48,15 +48,6 @@ struct SandboxConfig {
   std::vector<std::string> env;   // NAME=value, beyond the few every sandboxed process gets
 };
 
-// The OpenBLAS kernels to ask for on this processor, or "" when OpenBLAS's own choice is good
-// (or $OPENBLAS_CORETYPE is set, which every sandboxed process keeps). The OpenBLAS of Debian 12
-// (0.3.21) takes a processor newer than itself, such as an Emerald Rapids Xeon (family 6, model
-// 207), for a Prescott and runs its SSE3 kernels: there a matrix product is 3.6 times slower than
-// with the AVX-512 kernels the processor has, and a speed test's reference loses most of its
-// lead over a loop (a kNN loop over test rows measured at 2.1 times the reference instead of
-// 8.5). Then: "SkylakeX" with AVX-512, "Haswell" with AVX2 and FMA.
-std::string blas_core_for_this_processor();
-
 // How processes are isolated on this machine, decided once per grader.
 struct SandboxPolicy {
   bool use_bwrap = false;
@@ -66,8 +57,9 @@ struct SandboxPolicy {
   CpuAccounting cpu;   // how a runner's CPU time is measured
   LimitControllers cgroups;  // where memory, task count and CPU share are capped by a cgroup
   // OPENBLAS_CORETYPE for every sandboxed process: the kernels this processor can run where
-  // OpenBLAS would fall back to older ones itself (blas_core_for_this_processor()); "" leaves
-  // the choice to OpenBLAS
+  // OpenBLAS would fall back to older ones itself (pg::blas_kernels_for_this_processor(),
+  // common/blas.hpp: a matrix product 3 to 5 times slower would shrink a speed test's reference's
+  // lead over a loop); "" leaves the choice to OpenBLAS
   std::string blas_core;
   std::string describe() const;  // one line for reports: what isolation is in force
 };
