@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # make demo: grade the sample submissions (the reference, the untouched skeleton, one partly right)
 # and print their reports, grade a backprop submission whose ReLU is wrong (the report points from
-# the failing net tests to the failing layer), then run the kNN, linear and MLP demos on the
-# reference; their pictures land in out/.
+# the failing net tests to the failing layer) and a conv submission whose shift wraps around,
+# then run the kNN, linear, MLP and CNN demos on the reference; their pictures land in out/.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
@@ -27,6 +27,17 @@ echo "pixelgrad grade --assignment backprop --submission <relu_passes_negative: 
 echo "================================================================================"
 "$pixelgrad" grade --assignment backprop --submission "$submission"
 
+# conv's submission is five files: conv.cpp and cnn.cpp, and the backprop files the CNN is made of
+conv_submission=$(mktemp -d)
+trap 'rm -rf "$submission" "$conv_submission"' EXIT
+cp reference/conv/*.cpp reference/backprop/{layers,optim,solver}.cpp "$conv_submission"/
+cp tests/submissions/conv/shift_wraps_around/*.cpp "$conv_submission"/
+echo
+echo "================================================================================"
+echo "pixelgrad grade --assignment conv --submission <shift_wraps_around: a roll, not a shift>"
+echo "================================================================================"
+"$pixelgrad" grade --assignment conv --submission "$conv_submission"
+
 echo
 echo "================================================================================"
 echo "the kNN demo (reference): cross-validation on 5000 Fashion-MNIST images"
@@ -46,6 +57,13 @@ echo "==========================================================================
 "$build/assignments/backprop/mlp_demo_reference" --output out/backprop
 
 echo
+echo "================================================================================"
+echo "the CNN demo (reference): the lectures' kernels, the CNN for 1 epoch, the shift table"
+echo "================================================================================"
+"$build/assignments/conv/cnn_demo_reference" --output out/conv
+
+echo
 echo "the pictures: out/knn/knn_cross_validation.png, out/linear/linear_templates_svm.png,"
 echo "out/linear/linear_templates_softmax.png, out/linear/linear_loss_curves.png,"
-echo "out/backprop/mlp_loss.png and out/backprop/mlp_accuracy.png"
+echo "out/backprop/mlp_loss.png, out/backprop/mlp_accuracy.png, out/conv/conv_kernels.png,"
+echo "out/conv/cnn_loss.png, out/conv/cnn_filters.png and out/conv/shift_accuracy.png"

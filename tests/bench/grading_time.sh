@@ -5,7 +5,7 @@
 # runs, student runs, the rest).
 # Usage: grading_time.sh [BUILD_DIR] [--runs N] [--assignment A]
 #   --runs N         gradings per assignment (default 5)
-#   --assignment A   only assignment A (knn, linear or backprop)
+#   --assignment A   only assignment A (knn, linear, backprop or conv)
 set -euo pipefail
 build=build
 runs=5
@@ -27,10 +27,16 @@ fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-for a in knn linear backprop; do
+# conv's submission holds the backprop files its CNN is made of
+mkdir "$out/conv-submission"
+cp "$root"/reference/conv/*.cpp "$root"/reference/backprop/{layers,optim,solver}.cpp \
+  "$out/conv-submission"/
+for a in knn linear backprop conv; do
   [ -n "$only" ] && [ "$a" != "$only" ] && continue
+  submission="$root/reference/$a"
+  [ "$a" = conv ] && submission="$out/conv-submission"
   for i in $(seq "$runs"); do
-    "$pixelgrad" grade --assignment "$a" --submission "$root/reference/$a" --format json \
+    "$pixelgrad" grade --assignment "$a" --submission "$submission" --format json \
       --output "$out/$a-$i.json" > /dev/null
   done
 done
@@ -41,7 +47,7 @@ stages = ["prepare_s", "compile_s", "link_s", "inputs_s", "reference_s", "studen
 print("| assignment | runs | score | grading s (min / median / max) | " +
       " | ".join(s[:-2] for s in stages) + " |")
 print("|---|---|---|---|" + "---|" * len(stages))
-for a in ["knn", "linear", "backprop"]:
+for a in ["knn", "linear", "backprop", "conv"]:
     docs = [json.load(open(f)) for f in sorted(glob.glob(f"{sys.argv[1]}/{a}-*.json"))]
     if not docs:
         continue
