@@ -524,7 +524,7 @@ class Grader {
     std::optional<wire::Message> reply = ask(student, *ahead.inputs, call_for(t), t, def, r, cost);
     if (reply && verdict_from_answer(*reply, def, r)) {
       check_threshold(*t.threshold, def, expected,
-                      with_derived(def, ahead.all_inputs, reply->fields), r);
+                      with_derived(def, ahead.all_inputs, reply->fields), cost, t.limits, r);
     }
     r.output = student.output();
     if (student.output_truncated()) r.output += "\n[output truncated]";
@@ -646,7 +646,7 @@ class Grader {
     if (reply && verdict_from_answer(*reply, def, r)) {
       const wire::Bundle got = with_derived(def, all_inputs, reply->fields);
       if (t.threshold) {
-        check_threshold(*t.threshold, def, *expected, got, r);
+        check_threshold(*t.threshold, def, *expected, got, student_cost, t.limits, r);
       } else if (auto diff = difference(def, t.compare, all_inputs, *expected, got)) {
         r.verdict = Verdict::failed;
         if (t.timing) {
@@ -836,10 +836,12 @@ class Grader {
     return "";
   }
 
-  // An output that must reach a bound; the reference's value is given for comparison.
+  // An output that must reach a bound; the reference's value is given for comparison, and the
+  // CPU time the student's call took beside the test's limit (a whole training run: how close to
+  // the limit it came).
   static void check_threshold(const ThresholdSpec& th, const CaseDef& def,
                               const wire::Bundle& expected, const wire::Bundle& got,
-                              TestResult& r) {
+                              const RunCost& cost, const Limits& limits, TestResult& r) {
     if (!got.has(th.output) || !std::holds_alternative<double>(got.at(th.output))) {
       r.verdict = Verdict::failed;
       r.message = fmt::format("the output '{}' of your {} is missing or not a number", th.output,
@@ -854,10 +856,12 @@ class Grader {
                                 : "";
     const bool ok = std::isfinite(v) && (!th.min || v >= *th.min) && (!th.max || v <= *th.max);
     r.verdict = ok ? Verdict::passed : Verdict::failed;
-    r.message = fmt::format("{}{} = {}{}{} required{}",
+    r.message = fmt::format("{}{} = {}{}{} required{}; your run took {:.1f} s of CPU time, "
+                            "{} s of wall time allowed",
                             ok ? "" : fmt::format("with your {}, ", def.function), th.output,
                             num(v), th.min ? ", at least " + num(*th.min) : "",
-                            th.max ? ", at most " + num(*th.max) : "", ref);
+                            th.max ? ", at most " + num(*th.max) : "", ref, cost.call,
+                            num(limits.wall_s));
   }
 
   // The submission's loss (and gradient, when `grad` is given) at `inputs`; false (with the
