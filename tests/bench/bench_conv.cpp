@@ -2,8 +2,9 @@
 //   conv1  (1 -> 32, 3 x 3, pad 1), conv2 (32 -> 64, 3 x 3, pad 1), max-pool 2 x 2 stride 2,
 // each forward and backward, naive (on a few images, scaled to the batch) and fast; one training
 // step of the whole CNN (conv-ReLU-conv-ReLU-pool-affine(12544 -> 128)-ReLU-affine(128 -> 10),
-// softmax loss) built from the fast layers and a small affine/ReLU/softmax written here (the CNN
-// model is not part of the reference); and the float64 GEMM limit of OpenBLAS on this machine (a
+// softmax loss) built from the fast layers and a lean affine/ReLU/softmax written here, in place
+// where it can be; the same step as the solver takes it, the reference's ConvNet::loss (cnn.cpp:
+// the backprop layers, copies between tensors and matrices), and the float64 GEMM limit of OpenBLAS on this machine (a
 // square dgemm of about conv2's size), against which the convolutions' GFLOP/s are a percentage.
 // Each table is printed for 1 and for 2 OpenBLAS threads (PyTorch uses 2 in conv_vs_torch.sh),
 // with the kernels OpenBLAS chose for this CPU (OPENBLAS_CORETYPE overrides its choice).
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "common/memory.hpp"
+#include "conv/cnn.hpp"
 #include "conv/conv.hpp"
 
 extern "C" void openblas_set_num_threads(int);
@@ -291,6 +293,17 @@ int main(int argc, char** argv) {
         "dgemm), peak RSS %s MiB, loss %.3f\n",
         step * 1e3, step_flops / step / 1e9, 100 * step_flops / step / 1e9 / limit, peak.c_str(),
         loss);
+    ConvNetConfig config;
+    config.fast = true;
+    const ConvNet model(config);
+    const Mat X = flatten(x);
+    const std::string model_peak = peak_mib_of([&] { loss = model.loss(X, y).loss; });
+    const double model_step = seconds_of([&] { model.loss(X, y); }, repeats);
+    std::printf(
+        "ConvNet::loss (the reference's CNN, fast layers): %.1f ms, %.1f GFLOP/s (%.0f%% of "
+        "dgemm), peak RSS %s MiB, loss %.3f\n",
+        model_step * 1e3, step_flops / model_step / 1e9,
+        100 * step_flops / model_step / 1e9 / limit, model_peak.c_str(), loss);
   }
   return 0;
 }
