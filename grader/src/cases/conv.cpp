@@ -21,15 +21,7 @@ using wire::Bundle;
 using inputs::require_arg;
 using inputs::gaussian;
 using inputs::argmax_accuracy;
-
-// vjp = sum(out .* dout), as for backprop's layers
-void derive_vjp(const Bundle& inputs, Bundle& outputs) {
-  if (!outputs.has("out") || !std::holds_alternative<Mat>(outputs.at("out"))) return;
-  const Mat& out = outputs.mat("out");
-  const Mat& dout = inputs.mat("dout");
-  if (out.rows() != dout.rows() || out.cols() != dout.cols()) return;
-  outputs.put("vjp", (out.array() * dout.array()).sum());
-}
+using inputs::derive_vjp;
 
 Mat from_rows(std::initializer_list<std::initializer_list<double>> rows) {
   Mat m(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows.begin()->size()));

@@ -1,5 +1,6 @@
 // Small helpers every assignment's case file uses: argument checks, random matrices from the
-// case's generator, and the accuracy a derived output reports. Not a case itself.
+// case's generator, the accuracy a derived output reports, and a layer's vector-Jacobian product.
+// Not a case itself.
 #pragma once
 
 #include <boost/random/normal_distribution.hpp>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "common/types.hpp"
+#include "wire.hpp"
 
 namespace pg::grader::inputs {
 
@@ -37,6 +39,17 @@ inline double argmax_accuracy(const Mat& scores, const IVec& y) {
     correct += best == y(i);
   }
   return static_cast<double>(correct) / static_cast<double>(scores.rows());
+}
+
+// vjp = sum(out .* dout): the scalar whose gradient with respect to each input is what a backward
+// pass returns, computed here from the runner's out and the grader's dout (a CaseDef::derive of
+// the layer cases); no vjp when out is missing or not dout's shape
+inline void derive_vjp(const wire::Bundle& inputs, wire::Bundle& outputs) {
+  if (!outputs.has("out") || !std::holds_alternative<Mat>(outputs.at("out"))) return;
+  const Mat& out = outputs.mat("out");
+  const Mat& dout = inputs.mat("dout");
+  if (out.rows() != dout.rows() || out.cols() != dout.cols()) return;
+  outputs.put("vjp", (out.array() * dout.array()).sum());
 }
 
 }  // namespace pg::grader::inputs
