@@ -72,29 +72,14 @@ void run(int epochs, const std::string& output) {
   std::printf("saved the trained weights to %s (%ju bytes)\n", weights.c_str(),
               static_cast<std::uintmax_t>(std::filesystem::file_size(weights)));
 
-  Series loss{"minibatch loss", {}, {}, {}};
-  for (std::size_t i = 0; i < h.loss_history.size(); ++i) {
-    loss.x.push_back(static_cast<double>(i + 1) / static_cast<double>(per_epoch));
-    loss.y.push_back(h.loss_history[i]);
-  }
-  // the trend under the minibatch noise: the mean of the last `window` minibatches
-  const std::size_t window = std::min<std::size_t>(200, std::max<std::size_t>(1, per_epoch / 10));
-  Series trend{"mean of the last " + std::to_string(window) + " minibatches", {}, {}, {}};
-  double sum = 0;
-  for (std::size_t i = 0; i < h.loss_history.size(); ++i) {
-    sum += h.loss_history[i];
-    if (i >= window) sum -= h.loss_history[i - window];
-    if (i + 1 < window) continue;
-    trend.x.push_back(loss.x[i]);
-    trend.y.push_back(sum / static_cast<double>(window));
-  }
   PlotSpec ls;
   ls.title = "MLP 784-128-64-10 on Fashion-MNIST: training loss";
   ls.subtitle = "Adam, learning rate 1e-3, batch 64";
   ls.xlabel = "epoch";
   ls.ylabel = "cross-entropy loss";
   ls.ymin = 0.0;
-  write_plot_png(std::filesystem::path(output) / "mlp_loss.png", ls, {loss, trend});
+  write_plot_png(std::filesystem::path(output) / "mlp_loss.png", ls,
+                 minibatch_loss_curves(h.loss_history, per_epoch));
   Series tr{"train (5000 images)", {}, {}, {}}, va{"validation", {}, {}, {}};
   for (int e = 0; e < epochs; ++e) {
     tr.x.push_back(e + 1);

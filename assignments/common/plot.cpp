@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 
 #include "common/errors.hpp"
 
@@ -679,6 +680,27 @@ Image render_plot(const PlotSpec& spec, const std::vector<Series>& series) {
 void write_plot_png(const std::filesystem::path& path, const PlotSpec& spec,
                     const std::vector<Series>& series) {
   write_png(path, render_plot(spec, series));
+}
+
+std::vector<Series> minibatch_loss_curves(const std::vector<double>& loss_history,
+                                          std::size_t per_epoch) {
+  Series loss{"minibatch loss", {}, {}, {}};
+  for (std::size_t i = 0; i < loss_history.size(); ++i) {
+    loss.x.push_back(static_cast<double>(i + 1) / static_cast<double>(per_epoch));
+    loss.y.push_back(loss_history[i]);
+  }
+  const std::size_t window = std::min<std::size_t>(200, std::max<std::size_t>(1, per_epoch / 10));
+  if (window == 1) return {loss};
+  Series trend{"mean of the last " + std::to_string(window) + " minibatches", {}, {}, {}};
+  double sum = 0;
+  for (std::size_t i = 0; i < loss_history.size(); ++i) {
+    sum += loss_history[i];
+    if (i >= window) sum -= loss_history[i - window];
+    if (i + 1 < window) continue;
+    trend.x.push_back(loss.x[i]);
+    trend.y.push_back(sum / static_cast<double>(window));
+  }
+  return {loss, trend};
 }
 
 }  // namespace pg

@@ -82,4 +82,11 @@ Image render_plot(const PlotSpec& spec, const std::vector<Series>& series);
 void write_plot_png(const std::filesystem::path& path, const PlotSpec& spec,
                     const std::vector<Series>& series);
 
+// A training run's loss curve: every minibatch's loss ("minibatch loss", x in epochs: minibatch i
+// of an epoch of per_epoch at (i + 1) / per_epoch), and the trend under its noise, the mean of the
+// last per_epoch / 10 minibatches (at least 1, at most 200), from the first full window on. The
+// trend is left out when its window is one minibatch (it would be the loss again).
+std::vector<Series> minibatch_loss_curves(const std::vector<double>& loss_history,
+                                          std::size_t per_epoch);
+
 }  // namespace pg

@@ -297,24 +297,7 @@ backprop::SolverConfig lecture_solver(int epochs) {
 
 void write_loss_plot(const fs::path& path, const backprop::TrainingHistory& h, int epochs) {
   const std::size_t per_epoch = h.loss_history.size() / static_cast<std::size_t>(epochs);
-  Series loss{"minibatch loss", {}, {}, {}};
-  for (std::size_t i = 0; i < h.loss_history.size(); ++i) {
-    loss.x.push_back(static_cast<double>(i + 1) / static_cast<double>(per_epoch));
-    loss.y.push_back(h.loss_history[i]);
-  }
-  // the trend under the minibatch noise: the mean of the last `window` minibatches
-  const std::size_t window = std::min<std::size_t>(200, std::max<std::size_t>(1, per_epoch / 10));
-  Series trend{"mean of the last " + std::to_string(window) + " minibatches", {}, {}, {}};
-  double sum = 0;
-  for (std::size_t i = 0; i < h.loss_history.size(); ++i) {
-    sum += h.loss_history[i];
-    if (i >= window) sum -= h.loss_history[i - window];
-    if (i + 1 < window) continue;
-    trend.x.push_back(loss.x[i]);
-    trend.y.push_back(sum / static_cast<double>(window));
-  }
-  std::vector<Series> curves = {loss};
-  if (window > 1) curves.push_back(trend);
+  const std::vector<Series> curves = minibatch_loss_curves(h.loss_history, per_epoch);
   PlotSpec spec;
   spec.title = "The lecture's CNN on Fashion-MNIST: training loss";
   spec.subtitle = "Adam, learning rate 1e-3, batch 64";
