@@ -94,6 +94,9 @@ std::string steady(const std::string& message, bool timed) {
                            "… of $1 values are wrong; the worst is at (…)");
     s = std::regex_replace(s, std::regex("-nan"), "nan");
   }
+  // the CPU time a threshold test's training run took
+  s = std::regex_replace(s, std::regex(R"(your run took [0-9.]+ s of CPU time)"),
+                         "your run took … s of CPU time");
   if (timed) {
     s = std::regex_replace(s, std::regex(R"([0-9.]+(e[-+]?[0-9]+)? s\b)"), "… s");
     s = std::regex_replace(s, std::regex(R"([0-9.]+ times as much)"), "… times as much");
