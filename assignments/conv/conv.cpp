@@ -6,8 +6,10 @@
 #include <cstdlib>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/errors.hpp"
+#include "common/parallel.hpp"
 
 namespace pg::conv {
 
@@ -237,7 +239,8 @@ ConvForward conv_forward_fast(const Tensor4& x, const Tensor4& w, const Vec& b, 
   Tensor4 out(N, F, g.out_h, g.out_w);
   // TODO: for each image n: im2col into cols (C*HH*WW, H'*W'), zeros to start with; out(n),
   //       seen as a row-major (F, H'*W') matrix, = w seen as (F, C*HH*WW) times cols, plus b(f)
-  //       on row f.
+  //       on row f. (Optional, for speed outside the grader: pg::parallel_for from
+  //       common/parallel.hpp runs the images side by side, one cols per worker.)
   throw pg::NotImplemented(__func__);
   return {std::move(out), {x, w, stride, pad}};
 }
@@ -255,6 +258,8 @@ ConvGrads conv_backward_fast(const Tensor4& dout, const ConvCache& cache) {
   //       (zeros to start with):
   //       db += row sums of dout(n); dw (F, C*HH*WW) += dout(n) * cols^T;
   //       dcols = w^T * dout(n), then col2im adds dcols into dx(n).
+  //       (Optional: pg::parallel_for, with each worker's own cols, dcols, and dw and db sums,
+  //       added up at the end.)
   throw pg::NotImplemented(__func__);
   return grads;
 }

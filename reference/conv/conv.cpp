@@ -6,8 +6,10 @@
 #include <cstdlib>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/errors.hpp"
+#include "common/parallel.hpp"
 
 namespace pg::conv {
 
@@ -111,8 +113,8 @@ void im2col(const Tensor4& x, Index n, const Window& g, Mat& cols) {
           const Index row = i * g.stride + k - g.pad;
           if (row < 0 || row >= g.h) continue;
           const double* src = image + (c * g.h + row) * g.w + offset;  // src[j*stride]: column j
-          if (g.stride == 1) {
-            for (Index j = lo; j < hi; ++j) dst[j] = src[j];
+          if (g.stride == 1) {  // a run of the row: copied as one block (vector instructions)
+            std::copy(src + lo, src + hi, dst + lo);
           } else {
             for (Index j = lo; j < hi; ++j) dst[j] = src[j * g.stride];
           }
@@ -140,8 +142,9 @@ void col2im(const Mat& dcols, Index n, const Window& g, Tensor4& dx) {
           const Index row = i * g.stride + k - g.pad;
           if (row < 0 || row >= g.h) continue;
           double* dst = image + (c * g.h + row) * g.w + offset;  // dst[j*stride]: column j
-          if (g.stride == 1) {
-            for (Index j = lo; j < hi; ++j) dst[j] += src[j];
+          if (g.stride == 1) {  // a run of the row, added as one block (vector instructions)
+            Eigen::Map<Eigen::ArrayXd>(dst + lo, hi - lo) +=
+                Eigen::Map<const Eigen::ArrayXd>(src + lo, hi - lo);
           } else {
             for (Index j = lo; j < hi; ++j) dst[j * g.stride] += src[j];
           }
@@ -376,17 +379,18 @@ ConvForward conv_forward_fast(const Tensor4& x, const Tensor4& w, const Vec& b, 
   Tensor4 out(N, F, g.out_h, g.out_w);
   // TODO: for each image n: im2col into cols (C*HH*WW, H'*W'), zeros to start with; out(n),
   //       seen as a row-major (F, H'*W') matrix, = w seen as (F, C*HH*WW) times cols, plus b(f)
-  //       on row f.
+  //       on row f. (Optional, for speed outside the grader: pg::parallel_for from
+  //       common/parallel.hpp runs the images side by side, one cols per worker.)
   // BEGIN SOLUTION
   const Index K = w.dimension(1) * g.kh * g.kw, P = g.out_h * g.out_w;
   const Eigen::Map<const Mat> w_rows(w.data(), F, K);  // row f: filter f in (c, k, l) order
-  Mat cols = Mat::Zero(K, P);
-  for (Index n = 0; n < N; ++n) {
-    im2col(x, n, g, cols);
+  std::vector<Mat> cols(std::min<Index>(parallel_workers(), N), Mat::Zero(K, P));
+  parallel_for(N, [&](Index n, int worker) {
+    im2col(x, n, g, cols[worker]);
     Eigen::Map<Mat> out_n(out.data() + n * F * P, F, P);
     out_n = b.replicate(1, P);  // the bias first, the product added to it (one pass over out_n)
-    out_n.noalias() += w_rows * cols;
-  }
+    out_n.noalias() += w_rows * cols[worker];
+  });
   // END SOLUTION
   return {std::move(out), {x, w, stride, pad}};
 }
@@ -404,18 +408,31 @@ ConvGrads conv_backward_fast(const Tensor4& dout, const ConvCache& cache) {
   //       (zeros to start with):
   //       db += row sums of dout(n); dw (F, C*HH*WW) += dout(n) * cols^T;
   //       dcols = w^T * dout(n), then col2im adds dcols into dx(n).
+  //       (Optional: pg::parallel_for, with each worker's own cols, dcols, and dw and db sums,
+  //       added up at the end.)
   // BEGIN SOLUTION
   const Index K = w.dimension(1) * g.kh * g.kw, P = g.out_h * g.out_w;
   const Eigen::Map<const Mat> w_rows(w.data(), F, K);
-  Eigen::Map<Mat> dw_rows(grads.dw.data(), F, K);
-  Mat cols = Mat::Zero(K, P), dcols(K, P);
-  for (Index n = 0; n < N; ++n) {
+  // each worker's buffers and its share of the sums dw and db
+  struct Work {
+    Mat cols, dcols, dw;
+    Vec db;
+  };
+  std::vector<Work> work(std::min<Index>(parallel_workers(), N),
+                         {Mat::Zero(K, P), Mat(K, P), Mat::Zero(F, K), Vec::Zero(F)});
+  parallel_for(N, [&](Index n, int worker) {
+    Work& my = work[worker];
     const Eigen::Map<const Mat> dout_n(dout.data() + n * F * P, F, P);
-    grads.db += dout_n.rowwise().sum();
-    im2col(x, n, g, cols);
-    dw_rows.noalias() += dout_n * cols.transpose();
-    dcols.noalias() = w_rows.transpose() * dout_n;
-    col2im(dcols, n, g, grads.dx);
+    my.db += dout_n.rowwise().sum();
+    im2col(x, n, g, my.cols);
+    my.dw.noalias() += dout_n * my.cols.transpose();
+    my.dcols.noalias() = w_rows.transpose() * dout_n;
+    col2im(my.dcols, n, g, grads.dx);  // image n's pixels of dx: no other worker writes them
+  });
+  Eigen::Map<Mat> dw_rows(grads.dw.data(), F, K);
+  for (const Work& my : work) {
+    dw_rows += my.dw;
+    grads.db += my.db;
   }
   // END SOLUTION
   return grads;
@@ -430,20 +447,23 @@ MaxPoolForward max_pool_forward_fast(const Tensor4& x, int pool_h, int pool_w, i
   // TODO: for each channel p of each image (N*C of them, contiguous), for each window: the max of
   //       channel[(i*stride + k)*W + j*stride + l] over (k, l).
   // BEGIN SOLUTION
-  double* dst = out.data();
   if (pool_h == 2 && pool_w == 2 && stride == 2) {  // the CNNs' pool: two rows, pairs of columns
-    for (Index p = 0; p < N * C; ++p) {
-      for (Index i = 0; i < g.out_h; ++i) {
-        const double* top = x.data() + (p * g.h + 2 * i) * g.w;
-        const double* bottom = top + g.w;
-        for (Index j = 0; j < g.out_w; ++j) {
-          *dst++ = std::max(std::max(top[2 * j], top[2 * j + 1]),
-                            std::max(bottom[2 * j], bottom[2 * j + 1]));
+    parallel_for(N, [&](Index n, int) {  // the images side by side, each its C channels
+      double* dst = out.data() + n * C * g.out_h * g.out_w;
+      for (Index p = n * C; p < (n + 1) * C; ++p) {
+        for (Index i = 0; i < g.out_h; ++i) {
+          const double* top = x.data() + (p * g.h + 2 * i) * g.w;
+          const double* bottom = top + g.w;
+          for (Index j = 0; j < g.out_w; ++j) {
+            *dst++ = std::max(std::max(top[2 * j], top[2 * j + 1]),
+                              std::max(bottom[2 * j], bottom[2 * j + 1]));
+          }
         }
       }
-    }
+    });
     return {std::move(out), {x, pool_h, pool_w, stride}};
   }
+  double* dst = out.data();
   for (Index p = 0; p < N * C; ++p) {
     const double* channel = x.data() + p * g.h * g.w;
     for (Index i = 0; i < g.out_h; ++i) {
@@ -472,32 +492,35 @@ MaxPoolGrads max_pool_backward_fast(const Tensor4& dout, const MaxPoolCache& cac
   //       strictly larger value, so that the first maximum in row-major order wins); add dout
   //       to dx there (+=: windows overlap when stride < pool), dx being 0 elsewhere.
   // BEGIN SOLUTION
-  const double* d = dout.data();
   if (g.kh == 2 && g.kw == 2 && g.stride == 2) {  // windows tile x: write all of dx once
-    for (Index p = 0; p < N * C; ++p) {
-      for (Index i = 0; i < g.out_h; ++i) {
-        const Index top = (p * g.h + 2 * i) * g.w, bottom = top + g.w;
-        const double* x_top = x.data() + top;
-        const double* x_bottom = x.data() + bottom;
-        double* dx_top = grads.dx.data() + top;
-        double* dx_bottom = grads.dx.data() + bottom;
-        for (Index j = 0; j < g.out_w; ++j, ++d) {
-          // the window in row-major order; the first maximum takes the gradient
-          const double v[4] = {x_top[2 * j], x_top[2 * j + 1], x_bottom[2 * j],
-                               x_bottom[2 * j + 1]};
-          int best = 0;
-          for (int q = 1; q < 4; ++q) {
-            if (v[q] > v[best]) best = q;
+    parallel_for(N, [&](Index n, int) {  // the images side by side, each its C channels
+      const double* d = dout.data() + n * C * g.out_h * g.out_w;
+      for (Index p = n * C; p < (n + 1) * C; ++p) {
+        for (Index i = 0; i < g.out_h; ++i) {
+          const Index top = (p * g.h + 2 * i) * g.w, bottom = top + g.w;
+          const double* x_top = x.data() + top;
+          const double* x_bottom = x.data() + bottom;
+          double* dx_top = grads.dx.data() + top;
+          double* dx_bottom = grads.dx.data() + bottom;
+          for (Index j = 0; j < g.out_w; ++j, ++d) {
+            // the window in row-major order; the first maximum takes the gradient
+            const double v[4] = {x_top[2 * j], x_top[2 * j + 1], x_bottom[2 * j],
+                                 x_bottom[2 * j + 1]};
+            int best = 0;
+            for (int q = 1; q < 4; ++q) {
+              if (v[q] > v[best]) best = q;
+            }
+            dx_top[2 * j] = best == 0 ? *d : 0.0;
+            dx_top[2 * j + 1] = best == 1 ? *d : 0.0;
+            dx_bottom[2 * j] = best == 2 ? *d : 0.0;
+            dx_bottom[2 * j + 1] = best == 3 ? *d : 0.0;
           }
-          dx_top[2 * j] = best == 0 ? *d : 0.0;
-          dx_top[2 * j + 1] = best == 1 ? *d : 0.0;
-          dx_bottom[2 * j] = best == 2 ? *d : 0.0;
-          dx_bottom[2 * j + 1] = best == 3 ? *d : 0.0;
         }
       }
-    }
+    });
     return grads;
   }
+  const double* d = dout.data();
   grads.dx.setZero();
   for (Index p = 0; p < N * C; ++p) {
     const double* channel = x.data() + p * g.h * g.w;

@@ -11,8 +11,12 @@
 #include <vector>
 
 #include "common/gradcheck.hpp"
+#include "common/parallel.hpp"
 #include "conv/conv.hpp"
 #include "support/random.hpp"
+
+extern "C" void openblas_set_num_threads(int);
+extern "C" int openblas_get_num_threads(void);
 
 namespace pg::conv {
 namespace {
@@ -278,6 +282,51 @@ TEST(conv_layer, fast_matches_naive_forward_and_backward) {
     EXPECT_LT(max_abs_diff(gn.dw, gf.dw), 1e-11);
     EXPECT_LT((gn.db - gf.db).cwiseAbs().maxCoeff(), 1e-11);
   }
+}
+
+// OpenBLAS's thread count for one scope, restored after it
+class BlasThreads {
+ public:
+  explicit BlasThreads(int n) : saved_(openblas_get_num_threads()) { openblas_set_num_threads(n); }
+  ~BlasThreads() { openblas_set_num_threads(saved_); }
+  BlasThreads(const BlasThreads&) = delete;
+  BlasThreads& operator=(const BlasThreads&) = delete;
+
+ private:
+  int saved_;
+};
+
+// The fast layers spread the images over OpenBLAS's threads (pg::parallel_for): with two workers
+// they give what they give with one, the sums dw and db being added in another order.
+TEST(conv_layer, fast_layers_give_the_same_results_on_one_and_on_two_workers) {
+  const ConvCase s{5, 3, 8, 6, 4, 3, 3, 1, 1};
+  const Tensor4 x = random_tensor(s.N, s.C, s.H, s.W, 21), w = random_tensor(s.F, s.C, s.HH, s.WW, 22);
+  const Vec b = gaussian(s.F, 1, 23);
+  const Tensor4 dout = random_tensor(s.N, s.F, s.H, s.W, 24);
+  const Tensor4 pool_dout = random_tensor(s.N, s.C, s.H / 2, s.W / 2, 25);
+  struct Run {
+    ConvForward conv;
+    ConvGrads grads;
+    MaxPoolForward pool;
+    Tensor4 pool_dx;
+  };
+  auto run = [&](int threads) {
+    const BlasThreads hold(threads);
+    EXPECT_EQ(parallel_workers(), threads);
+    Run r;
+    r.conv = conv_forward_fast(x, w, b, s.stride, s.pad);
+    r.grads = conv_backward_fast(dout, r.conv.cache);
+    r.pool = max_pool_forward_fast(x, 2, 2, 2);
+    r.pool_dx = max_pool_backward_fast(pool_dout, r.pool.cache).dx;
+    return r;
+  };
+  const Run one = run(1), two = run(2);
+  EXPECT_EQ(max_abs_diff(one.conv.out, two.conv.out), 0);  // one image, one worker: same sums
+  EXPECT_EQ(max_abs_diff(one.grads.dx, two.grads.dx), 0);
+  EXPECT_LT(max_abs_diff(one.grads.dw, two.grads.dw), 1e-12);
+  EXPECT_LT((one.grads.db - two.grads.db).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_EQ(max_abs_diff(one.pool.out, two.pool.out), 0);
+  EXPECT_EQ(max_abs_diff(one.pool_dx, two.pool_dx), 0);
 }
 
 // dx, dw and db of `backward` against numerical vector-Jacobian products of `forward`
