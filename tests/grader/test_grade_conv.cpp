@@ -122,6 +122,10 @@ INSTANTIATE_TEST_SUITE_P(
                "conv-ReLU-pool dw, numerical check", "the CNN's loss and gradients",
                "the CNN's loss and gradients with regularization, 2 channels",
                "the CNN's dW1, numerical check"}},
+        // right but slow: only the speed test, extra credit, is lost (about 30 times the
+        // reference's CPU time)
+        Buggy{"fast_conv_calls_the_naive_one",
+              {"fast conv is fast (32 images, 32 -> 32 channels, 16 x 16, 3 x 3, pad 1)"}},
         // the extra-credit CNN test has reg > 0 too: it is lost, but it costs nothing
         Buggy{"cnn_reg_missing_in_one_layer",
               {"the CNN's loss and gradients, other shapes",
