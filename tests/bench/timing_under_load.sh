@@ -53,11 +53,8 @@ submissions=(
   "linear tests/submissions/linear/svm_vectorized_loops_over_examples"
   "linear tests/submissions/linear/softmax_vectorized_loops_over_examples"
   "conv reference/conv"
+  "conv tests/submissions/conv/fast_conv_calls_the_naive_one"
 )
-# conv's submission holds the backprop files its CNN is made of
-mkdir "$out/conv-reference"
-cp "$root"/reference/conv/*.cpp "$root"/reference/backprop/{layers,optim,solver}.cpp \
-  "$out/conv-reference"/
 start=$(date +%s)
 for index in "${!submissions[@]}"; do
   read -r assignment submission <<< "${submissions[$index]}"
@@ -68,7 +65,14 @@ for index in "${!submissions[@]}"; do
     *) basename "$submission" ;;
   esac > "$out/$index/name"
   folder="$root/$submission"
-  [ "$submission" = reference/conv ] && folder="$out/conv-reference"
+  if [ "$assignment" = conv ]; then
+    # a conv submission holds the backprop files its CNN is made of: the reference's files, then
+    # the sample's own over them
+    folder="$out/conv-$index"
+    mkdir "$folder"
+    cp "$root"/reference/conv/*.cpp "$root"/reference/backprop/{layers,optim,solver}.cpp "$folder"/
+    cp "$root/$submission"/*.cpp "$folder"/
+  fi
   for i in $(seq "$runs"); do
     "$pixelgrad" grade --assignment "$assignment" --submission "$folder" --format json \
       --output "$out/$index/$i.json" > /dev/null
