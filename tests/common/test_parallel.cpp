@@ -9,22 +9,12 @@
 #include <thread>
 #include <vector>
 
-extern "C" void openblas_set_num_threads(int);
-extern "C" int openblas_get_num_threads(void);
+#include "support/blas_threads.hpp"
 
 namespace pg {
 namespace {
 
-class BlasThreads {
- public:
-  explicit BlasThreads(int n) : saved_(openblas_get_num_threads()) { openblas_set_num_threads(n); }
-  ~BlasThreads() { openblas_set_num_threads(saved_); }
-  BlasThreads(const BlasThreads&) = delete;
-  BlasThreads& operator=(const BlasThreads&) = delete;
-
- private:
-  int saved_;
-};
+using testing::BlasThreads;
 
 TEST(parallel_for, has_as_many_workers_as_openblas_has_threads) {
   for (int threads : {1, 2, 3}) {

@@ -13,10 +13,8 @@
 #include "common/gradcheck.hpp"
 #include "common/parallel.hpp"
 #include "conv/conv.hpp"
+#include "support/blas_threads.hpp"
 #include "support/random.hpp"
-
-extern "C" void openblas_set_num_threads(int);
-extern "C" int openblas_get_num_threads(void);
 
 namespace pg::conv {
 namespace {
@@ -284,18 +282,6 @@ TEST(conv_layer, fast_matches_naive_forward_and_backward) {
   }
 }
 
-// OpenBLAS's thread count for one scope, restored after it
-class BlasThreads {
- public:
-  explicit BlasThreads(int n) : saved_(openblas_get_num_threads()) { openblas_set_num_threads(n); }
-  ~BlasThreads() { openblas_set_num_threads(saved_); }
-  BlasThreads(const BlasThreads&) = delete;
-  BlasThreads& operator=(const BlasThreads&) = delete;
-
- private:
-  int saved_;
-};
-
 // The fast layers spread the images over OpenBLAS's threads (pg::parallel_for): with two workers
 // they give what they give with one, the sums dw and db being added in another order.
 TEST(conv_layer, fast_layers_give_the_same_results_on_one_and_on_two_workers) {
@@ -311,7 +297,7 @@ TEST(conv_layer, fast_layers_give_the_same_results_on_one_and_on_two_workers) {
     Tensor4 pool_dx;
   };
   auto run = [&](int threads) {
-    const BlasThreads hold(threads);
+    const testing::BlasThreads hold(threads);
     EXPECT_EQ(parallel_workers(), threads);
     Run r;
     r.conv = conv_forward_fast(x, w, b, s.stride, s.pad);
