@@ -12,11 +12,13 @@ extern "C" int openblas_get_num_threads(void);
 
 namespace pg {
 
-int parallel_workers() { return std::max(1, openblas_get_num_threads()); }
+int parallel_workers(long pieces) {
+  return static_cast<int>(std::max(1L, std::min<long>(openblas_get_num_threads(), pieces)));
+}
 
 void parallel_for(long n, const std::function<void(long i, int worker)>& body) {
-  const int workers = static_cast<int>(std::min<long>(parallel_workers(), n));
-  if (workers <= 1) {
+  const int workers = parallel_workers(n);
+  if (workers == 1) {
     for (long i = 0; i < n; ++i) body(i, 0);
     return;
   }

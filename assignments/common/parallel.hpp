@@ -6,14 +6,17 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 
 namespace pg {
 
-// How many workers parallel_for uses: the number of threads OpenBLAS runs on (1 in the grader's
-// sandbox, $OPENBLAS_NUM_THREADS or the cores elsewhere).
-int parallel_workers();
+// How many workers parallel_for(pieces, ...) uses: the number of threads OpenBLAS runs on (1 in
+// the grader's sandbox, $OPENBLAS_NUM_THREADS or the cores elsewhere), no more than there are
+// pieces, and at least 1; with no argument, that thread count. Size the workers' own buffers
+// with it.
+int parallel_workers(long pieces = std::numeric_limits<long>::max());
 
-// Calls body(i, worker) once for each i in 0..n-1, worker being 0..parallel_workers()-1; no two
+// Calls body(i, worker) once for each i in 0..n-1, worker being 0..parallel_workers(n)-1; no two
 // calls run at once with the same worker, so a worker's own buffers (index them by `worker`)
 // need no lock. Pieces go to workers in turn (i = worker, worker + workers, ...). With one
 // worker the calls run here, in order. With more, OpenBLAS is held to one thread until all calls

@@ -42,7 +42,7 @@ Tensor4 relu(const Tensor4& a) {
 }
 
 // Its backward pass: dout where a > 0, else 0, image by image side by side. Written as dout times
-// (a > 0) taken as 1 or 0, which Eigen turns into vector instructions (its select it does not):
+// (a > 0) taken as 1 or 0, which Eigen turns into vector instructions (its select, it does not);
 // the same numbers for any finite dout.
 Tensor4 relu_backward(const Tensor4& dout, const Tensor4& a) {
   Tensor4 da(dout.dimensions());

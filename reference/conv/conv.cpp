@@ -384,7 +384,7 @@ ConvForward conv_forward_fast(const Tensor4& x, const Tensor4& w, const Vec& b, 
   // BEGIN SOLUTION
   const Index K = w.dimension(1) * g.kh * g.kw, P = g.out_h * g.out_w;
   const Eigen::Map<const Mat> w_rows(w.data(), F, K);  // row f: filter f in (c, k, l) order
-  std::vector<Mat> cols(std::min<Index>(parallel_workers(), N), Mat::Zero(K, P));
+  std::vector<Mat> cols(parallel_workers(N), Mat::Zero(K, P));
   parallel_for(N, [&](Index n, int worker) {
     im2col(x, n, g, cols[worker]);
     Eigen::Map<Mat> out_n(out.data() + n * F * P, F, P);
@@ -418,7 +418,7 @@ ConvGrads conv_backward_fast(const Tensor4& dout, const ConvCache& cache) {
     Mat cols, dcols, dw;
     Vec db;
   };
-  std::vector<Work> work(std::min<Index>(parallel_workers(), N),
+  std::vector<Work> work(parallel_workers(N),
                          {Mat::Zero(K, P), Mat(K, P), Mat::Zero(F, K), Vec::Zero(F)});
   parallel_for(N, [&](Index n, int worker) {
     Work& my = work[worker];
