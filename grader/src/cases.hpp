@@ -93,6 +93,7 @@ void add_knn_cases(CaseCatalog& catalog);
 void add_linear_cases(CaseCatalog& catalog);
 void add_backprop_cases(CaseCatalog& catalog);
 void add_conv_cases(CaseCatalog& catalog);
+void add_saliency_cases(CaseCatalog& catalog);
 
 // Typed access to filled-in arguments (the loader guarantees presence and type).
 std::int64_t arg_int(const Args& a, const std::string& name);

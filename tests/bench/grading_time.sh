@@ -47,7 +47,7 @@ stages = ["prepare_s", "compile_s", "link_s", "inputs_s", "reference_s", "studen
 print("| assignment | runs | score | grading s (min / median / max) | " +
       " | ".join(s[:-2] for s in stages) + " |")
 print("|---|---|---|---|" + "---|" * len(stages))
-for a in ["knn", "linear", "backprop", "conv"]:
+for a in ["knn", "linear", "backprop", "conv", "saliency"]:
     docs = [json.load(open(f)) for f in sorted(glob.glob(f"{sys.argv[1]}/{a}-*.json"))]
     if not docs:
         continue

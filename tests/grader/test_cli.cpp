@@ -119,7 +119,7 @@ TEST_F(cli, help_prints_the_usage_and_exits_0) {
   EXPECT_EQ(r.status, 0);
   EXPECT_THAT(r.out, HasSubstr("pixelgrad grade --assignment A --submission DIR|ZIP"));
   EXPECT_THAT(r.out, HasSubstr("pixelgrad check <assignment>... | --all"));
-  EXPECT_THAT(r.out, HasSubstr("assignments: backprop, conv, knn, linear"));
+  EXPECT_THAT(r.out, HasSubstr("assignments: backprop, conv, knn, linear, saliency"));
 }
 
 // The usage names every option, the environment variables the grader reads, the assignments, the
@@ -132,7 +132,7 @@ TEST_F(cli, every_command_takes_help_and_lists_its_options_and_environment) {
     EXPECT_EQ(r.err, "") << args;
     for (const char* word :
          {"--format", "--output", "--kit", "PIXELGRAD_KIT", "PIXELGRAD_RUBRICS", "PIXELGRAD_DATA",
-          "PIXELGRAD_NO_BWRAP", "PIXELGRAD_NO_CGROUP", "TMPDIR", "backprop, conv, knn, linear",
+          "PIXELGRAD_NO_BWRAP", "PIXELGRAD_NO_CGROUP", "TMPDIR", "backprop, conv, knn, linear, saliency",
           "text, json, gradescope", "exit status: 0 graded"}) {
       EXPECT_THAT(r.out, HasSubstr(word)) << args;
     }
@@ -164,13 +164,13 @@ TEST_F(cli, an_unknown_assignment_exits_2_naming_the_assignments) {
                        "--output '" + results.string() + "'");
   EXPECT_EQ(r.status, 2);
   EXPECT_THAT(r.err, HasSubstr("there is no assignment 'knnn'"));
-  EXPECT_THAT(r.err, HasSubstr("the assignments are backprop, conv, knn, linear"));
+  EXPECT_THAT(r.err, HasSubstr("the assignments are backprop, conv, knn, linear, saliency"));
   // the results file still says what went wrong
   EXPECT_THAT(slurp(results), HasSubstr("there is no assignment 'knnn'"));
   CliRun c = pixelgrad("check knnn");
   EXPECT_EQ(c.status, 2);
   EXPECT_THAT(c.err, HasSubstr("there is no assignment 'knnn' in " + kSource +
-                               "; the assignments are backprop, conv, knn, linear"));
+                               "; the assignments are backprop, conv, knn, linear, saliency"));
 }
 
 // An --output that cannot be written is found before grading, not after it (40 s lost, and the

@@ -1,5 +1,5 @@
 // docs/feedback.md: what a student reads when a sample submission fails. One row per failed test
-// of every sample under tests/submissions/{knn,linear,backprop,conv}/ (found by listing the
+// of every sample under tests/submissions/{knn,linear,backprop,conv,saliency}/ (found by listing the
 // folders), from real gradings: the reports the end-to-end tests leave (grade_samples.hpp), or a
 // grading here when a sample has no fresh one. The test fails when the file is out of date, and
 // when fewer than three quarters of the messages state a specific cause.
@@ -26,7 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace pg::grader::testing;
 
-const char* const kAssignments[] = {"knn", "linear", "backprop", "conv"};
+const char* const kAssignments[] = {"knn", "linear", "backprop", "conv", "saliency"};
 
 // one failed test of one sample, as the report has it
 struct Row {

@@ -406,7 +406,7 @@ TEST(rubric_loader, rejects_a_submission_file_in_a_folder_that_is_not_an_assignm
                      "tests:\n" +
                      kFirstTest),
             "rubric.yaml:3:20: submission file 'src/util.cpp' names a folder that is not an "
-            "assignment (the assignments are backprop, conv, knn, linear)");
+            "assignment (the assignments are backprop, conv, knn, linear, saliency)");
 }
 
 TEST(rubric_loader, rejects_a_submission_file_two_folders_deep) {

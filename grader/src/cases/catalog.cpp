@@ -27,6 +27,7 @@ const CaseCatalog& all_cases() {
     add_linear_cases(c);
     add_backprop_cases(c);
     add_conv_cases(c);
+    add_saliency_cases(c);
     return c;
   }();
   return catalog;

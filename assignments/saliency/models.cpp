@@ -1,0 +1,306 @@
+// The trained nets of models.hpp: their scores, and their backward passes to the input and to
+// the CNN's feature maps (no parameter gradients: saliency never trains). Given code, written
+// for you; not graded. The CNN's 3 x 3 convolutions unroll each image's windows into a matrix
+// (im2col) and take one matrix product per image, the images of a batch side by side
+// (common/parallel.hpp).
+#include "saliency/models.hpp"
+
+#include <string>
+#include <utility>
+
+#include "common/errors.hpp"
+#include "common/parallel.hpp"
+
+namespace pg::saliency {
+
+namespace {
+
+using Index = Eigen::Index;
+
+const Mat& param(const backprop::Params& p, const std::string& name, const char* who) {
+  auto it = p.find(name);
+  require(it != p.end(), who, "the parameters have no " + name);
+  return it->second;
+}
+
+void check_param(const backprop::Params& p, const std::string& name, long rows, long cols,
+                 const char* who) {
+  const Mat& m = param(p, name, who);
+  require(m.rows() == rows && m.cols() == cols, who,
+          name + " has shape " + shape_of(m) + " but the net needs " + shape_str(rows, cols));
+}
+
+// A (c, h*w) image's 3 x 3 windows with zero padding 1, unrolled: row (ch*3 + k)*3 + l, column
+// i*w + j holds pixel (i + k - 1, j + l - 1) of channel ch, or 0 outside the image.
+Mat im2col(const double* image, long c, long h, long w) {
+  Mat cols = Mat::Zero(c * 9, h * w);
+  for (long ch = 0; ch < c; ++ch) {
+    for (long k = 0; k < 3; ++k) {
+      for (long l = 0; l < 3; ++l) {
+        double* row = cols.row((ch * 3 + k) * 3 + l).data();
+        for (long i = 0; i < h; ++i) {
+          const long si = i + k - 1;
+          if (si < 0 || si >= h) continue;
+          for (long j = 0; j < w; ++j) {
+            const long sj = j + l - 1;
+            if (sj >= 0 && sj < w) row[i * w + j] = image[(ch * h + si) * w + sj];
+          }
+        }
+      }
+    }
+  }
+  return cols;
+}
+
+// The transpose of im2col: every window entry added back to the pixel it came from.
+void col2im(const Mat& cols, long c, long h, long w, double* image) {
+  std::fill(image, image + c * h * w, 0.0);
+  for (long ch = 0; ch < c; ++ch) {
+    for (long k = 0; k < 3; ++k) {
+      for (long l = 0; l < 3; ++l) {
+        const double* row = cols.row((ch * 3 + k) * 3 + l).data();
+        for (long i = 0; i < h; ++i) {
+          const long si = i + k - 1;
+          if (si < 0 || si >= h) continue;
+          for (long j = 0; j < w; ++j) {
+            const long sj = j + l - 1;
+            if (sj >= 0 && sj < w) image[(ch * h + si) * w + sj] += row[i * w + j];
+          }
+        }
+      }
+    }
+  }
+}
+
+// One image's conv (3 x 3, stride 1, pad 1) - ReLU: (f, h*w) from a (c, h*w) image.
+Mat conv_relu(const double* image, long c, long h, long w, const Mat& bank, const Mat& bias) {
+  Mat out = bank * im2col(image, c, h, w);
+  out.colwise() += bias.row(0).transpose();
+  return out.cwiseMax(0.0);
+}
+
+// Its backward pass to the image: dout (f, h*w) through the ReLU of `out` and the conv, into a
+// (c, h*w) image.
+void conv_relu_back(const Mat& dout, const Mat& out, const Mat& bank, long c, long h, long w,
+                    double* dimage) {
+  const Mat dz = dout.array() * (out.array() > 0).cast<double>();
+  col2im(bank.transpose() * dz, c, h, w, dimage);
+}
+
+// Pointers to image n of a tensor and to row n of a matrix.
+double* image_of(Tensor4& t, Index n) { return t.data() + n * (t.size() / t.dimension(0)); }
+const double* image_of(const Tensor4& t, Index n) {
+  return t.data() + n * (t.size() / t.dimension(0));
+}
+
+}  // namespace
+
+// --- Mlp ---------------------------------------------------------------------------------------
+
+Mlp::Mlp(backprop::Params params) : params_(std::move(params)), layers_(0) {
+  while (params_.count("W" + std::to_string(layers_ + 1))) ++layers_;
+  require(layers_ >= 1, "Mlp", "the parameters have no W1");
+  for (int i = 1; i <= layers_; ++i) {
+    const Mat& W = param(params_, "W" + std::to_string(i), "Mlp");
+    check_param(params_, "b" + std::to_string(i), 1, W.cols(), "Mlp");
+    if (i > 1) {
+      const long in = param(params_, "W" + std::to_string(i - 1), "Mlp").cols();
+      require(W.rows() == in, "Mlp",
+              "W" + std::to_string(i) + " has shape " + shape_of(W) + " but the layer before it has " +
+                  std::to_string(in) + " outputs");
+    }
+  }
+}
+
+long Mlp::input_size() const { return params_.at("W1").rows(); }
+long Mlp::num_classes() const { return params_.at("W" + std::to_string(layers_)).cols(); }
+
+Mat Mlp::scores(const Mat& X) const {
+  check_shape("Mlp::scores", "X", X, -1, input_size());
+  Mat a = X;
+  for (int i = 1; i <= layers_; ++i) {
+    const std::string layer = std::to_string(i);
+    Mat z = a * params_.at("W" + layer);
+    z.rowwise() += params_.at("b" + layer).row(0);
+    a = i < layers_ ? Mat(z.cwiseMax(0.0)) : std::move(z);
+  }
+  return a;
+}
+
+Mat Mlp::input_gradient(const Mat& X, const Mat& dscores) const {
+  check_shape("Mlp::input_gradient", "X", X, -1, input_size());
+  check_shape("Mlp::input_gradient", "dscores", dscores, X.rows(), num_classes());
+  // forward, keeping each hidden layer's output
+  std::vector<Mat> hidden;
+  Mat a = X;
+  for (int i = 1; i < layers_; ++i) {
+    const std::string layer = std::to_string(i);
+    Mat z = a * params_.at("W" + layer);
+    z.rowwise() += params_.at("b" + layer).row(0);
+    a = z.cwiseMax(0.0);
+    hidden.push_back(a);
+  }
+  // backward: through each affine layer, and each ReLU where its output was positive
+  Mat d = dscores;
+  for (int i = layers_; i >= 1; --i) {
+    d = d * params_.at("W" + std::to_string(i)).transpose();
+    if (i > 1) d = d.array() * (hidden[i - 2].array() > 0).cast<double>();
+  }
+  return d;
+}
+
+// --- Cnn ---------------------------------------------------------------------------------------
+
+Cnn::Cnn(const conv::ConvNetConfig& config, backprop::Params params)
+    : config_(config), params_(std::move(params)) {
+  const conv::ConvNetConfig& c = config_;
+  require(c.channels >= 1 && c.height >= 2 && c.width >= 2 && c.height % 2 == 0 &&
+              c.width % 2 == 0 && c.filters1 >= 1 && c.filters2 >= 1 && c.hidden >= 1 &&
+              c.num_classes >= 1,
+          "Cnn", "every size must be at least 1, and the height and width even");
+  const long pooled = static_cast<long>(c.filters2) * (c.height / 2) * (c.width / 2);
+  check_param(params_, "W1", c.filters1, c.channels * 9L, "Cnn");
+  check_param(params_, "b1", 1, c.filters1, "Cnn");
+  check_param(params_, "W2", c.filters2, c.filters1 * 9L, "Cnn");
+  check_param(params_, "b2", 1, c.filters2, "Cnn");
+  check_param(params_, "W3", pooled, c.hidden, "Cnn");
+  check_param(params_, "b3", 1, c.hidden, "Cnn");
+  check_param(params_, "W4", c.hidden, c.num_classes, "Cnn");
+  check_param(params_, "b4", 1, c.num_classes, "Cnn");
+}
+
+long Cnn::input_size() const {
+  return static_cast<long>(config_.channels) * config_.height * config_.width;
+}
+long Cnn::num_classes() const { return config_.num_classes; }
+
+Tensor4 Cnn::features(const Mat& X, CamLayer layer) const {
+  check_shape("Cnn::features", "X", X, -1, input_size());
+  const conv::ConvNetConfig& c = config_;
+  const long h = c.height, w = c.width;
+  const bool pooled = layer == CamLayer::pool;
+  Tensor4 A(X.rows(), c.filters2, pooled ? h / 2 : h, pooled ? w / 2 : w);
+  parallel_for(X.rows(), [&](long n, int) {
+    const Mat a1 = conv_relu(X.row(n).data(), c.channels, h, w, params_.at("W1"), params_.at("b1"));
+    const Mat a2 = conv_relu(a1.data(), c.filters1, h, w, params_.at("W2"), params_.at("b2"));
+    double* out = image_of(A, n);
+    if (!pooled) {
+      std::copy(a2.data(), a2.data() + a2.size(), out);
+      return;
+    }
+    for (long f = 0; f < c.filters2; ++f) {
+      for (long i = 0; i < h / 2; ++i) {
+        for (long j = 0; j < w / 2; ++j) {
+          const double* p = a2.row(f).data() + 2 * i * w + 2 * j;
+          out[(f * (h / 2) + i) * (w / 2) + j] = std::max(std::max(p[0], p[1]), std::max(p[w], p[w + 1]));
+        }
+      }
+    }
+  });
+  return A;
+}
+
+Mat Cnn::scores_from(const Tensor4& A, CamLayer layer) const {
+  const conv::ConvNetConfig& c = config_;
+  Tensor4 P;
+  if (layer == CamLayer::conv2) {
+    require(A.dimension(1) == c.filters2 && A.dimension(2) == c.height && A.dimension(3) == c.width,
+            "Cnn::scores_from", "A has shape " + shape_of(A) + " but conv2's maps are (N, F2, H, W)");
+    P = Tensor4(A.dimension(0), c.filters2, c.height / 2, c.width / 2);
+    const long h = c.height, w = c.width;
+    for (Index n = 0; n < A.dimension(0); ++n) {
+      for (long f = 0; f < c.filters2; ++f) {
+        for (long i = 0; i < h / 2; ++i) {
+          for (long j = 0; j < w / 2; ++j) {
+            P(n, f, i, j) = std::max(std::max(A(n, f, 2 * i, 2 * j), A(n, f, 2 * i, 2 * j + 1)),
+                                     std::max(A(n, f, 2 * i + 1, 2 * j), A(n, f, 2 * i + 1, 2 * j + 1)));
+          }
+        }
+      }
+    }
+  } else {
+    require(A.dimension(1) == c.filters2 && A.dimension(2) == c.height / 2 &&
+                A.dimension(3) == c.width / 2,
+            "Cnn::scores_from", "A has shape " + shape_of(A) + " but the pool's maps are (N, F2, H/2, W/2)");
+    P = A;
+  }
+  Mat hidden = flatten(P) * params_.at("W3");
+  hidden.rowwise() += params_.at("b3").row(0);
+  Mat s = hidden.cwiseMax(0.0) * params_.at("W4");
+  s.rowwise() += params_.at("b4").row(0);
+  return s;
+}
+
+Tensor4 Cnn::features_gradient(const Tensor4& A, CamLayer layer, const Mat& dscores) const {
+  const conv::ConvNetConfig& c = config_;
+  const long h = c.height, w = c.width;
+  require(A.dimension(1) == c.filters2 &&
+              A.dimension(2) == (layer == CamLayer::pool ? h / 2 : h) &&
+              A.dimension(3) == (layer == CamLayer::pool ? w / 2 : w),
+          "Cnn::features_gradient", "A has shape " + shape_of(A) + " but not the layer's maps");
+  check_shape("Cnn::features_gradient", "dscores", dscores, A.dimension(0), c.num_classes);
+  // the pooled maps, and the position of each window's first maximum (row-major)
+  const Index N = A.dimension(0);
+  Tensor4 P(N, c.filters2, h / 2, w / 2);
+  Eigen::Tensor<int, 4, Eigen::RowMajor> arg(N, c.filters2, h / 2, w / 2);
+  if (layer == CamLayer::pool) {
+    P = A;
+  } else {
+    for (Index n = 0; n < N; ++n) {
+      for (long f = 0; f < c.filters2; ++f) {
+        for (long i = 0; i < h / 2; ++i) {
+          for (long j = 0; j < w / 2; ++j) {
+            int best = 0;
+            for (int q = 1; q < 4; ++q) {
+              if (A(n, f, 2 * i + q / 2, 2 * j + q % 2) > A(n, f, 2 * i + best / 2, 2 * j + best % 2)) best = q;
+            }
+            arg(n, f, i, j) = best;
+            P(n, f, i, j) = A(n, f, 2 * i + best / 2, 2 * j + best % 2);
+          }
+        }
+      }
+    }
+  }
+  Mat hidden = flatten(P) * params_.at("W3");
+  hidden.rowwise() += params_.at("b3").row(0);
+  const Mat dhidden = (dscores * params_.at("W4").transpose()).array() *
+                      (hidden.array() > 0).cast<double>();
+  const Tensor4 dP = unflatten(dhidden * params_.at("W3").transpose(), c.filters2, h / 2, w / 2);
+  if (layer == CamLayer::pool) return dP;
+  Tensor4 dA(N, c.filters2, h, w);
+  dA.setZero();
+  for (Index n = 0; n < N; ++n) {
+    for (long f = 0; f < c.filters2; ++f) {
+      for (long i = 0; i < h / 2; ++i) {
+        for (long j = 0; j < w / 2; ++j) {
+          const int best = arg(n, f, i, j);
+          dA(n, f, 2 * i + best / 2, 2 * j + best % 2) = dP(n, f, i, j);
+        }
+      }
+    }
+  }
+  return dA;
+}
+
+Mat Cnn::scores(const Mat& X) const { return scores_from(features(X, CamLayer::pool), CamLayer::pool); }
+
+Mat Cnn::input_gradient(const Mat& X, const Mat& dscores) const {
+  check_shape("Cnn::input_gradient", "X", X, -1, input_size());
+  check_shape("Cnn::input_gradient", "dscores", dscores, X.rows(), num_classes());
+  const conv::ConvNetConfig& c = config_;
+  const long h = c.height, w = c.width;
+  const Tensor4 A = features(X, CamLayer::conv2);
+  const Tensor4 dA = features_gradient(A, CamLayer::conv2, dscores);
+  Mat dX(X.rows(), X.cols());
+  parallel_for(X.rows(), [&](long n, int) {
+    const Mat a1 = conv_relu(X.row(n).data(), c.channels, h, w, params_.at("W1"), params_.at("b1"));
+    const Eigen::Map<const Mat> a2(image_of(A, n), c.filters2, h * w);
+    const Eigen::Map<const Mat> da2(image_of(dA, n), c.filters2, h * w);
+    Mat da1(c.filters1, h * w);
+    conv_relu_back(da2, a2, params_.at("W2"), c.filters1, h, w, da1.data());
+    conv_relu_back(da1, a1, params_.at("W1"), c.channels, h, w, dX.row(n).data());
+  });
+  return dX;
+}
+
+}  // namespace pg::saliency

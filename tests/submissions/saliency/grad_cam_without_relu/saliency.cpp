@@ -1,0 +1,182 @@
+// Sample submission 'grad_cam_without_relu': grad_cam keeps the negative part of the weighted sum of maps.
+// Saliency (assignment 5): the gradient of a class score with respect to the pixels, the
+// lecture's learned mask and a mask that deletes, and Grad-CAM. Not the nets (models.cpp, given).
+#include "saliency/saliency.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "common/errors.hpp"
+#include "common/tensor.hpp"
+
+namespace pg::saliency {
+
+namespace {
+
+using Index = Eigen::Index;
+
+// Throws std::invalid_argument unless X has the model's columns and targets one class per row.
+void check_batch(const char* function, const Classifier& model, const Mat& X,
+                 const IVec& targets) {
+  check_shape(function, "X", X, -1, model.input_size());
+  require(targets.size() == X.rows(), function,
+          "X has shape " + shape_of(X) + " but targets has " + std::to_string(targets.size()) +
+              " entries (one per row of X)");
+  for (Index n = 0; n < targets.size(); ++n) {
+    require(targets(n) >= 0 && targets(n) < model.num_classes(), function,
+            "targets(" + std::to_string(n) + ") = " + std::to_string(targets(n)) +
+                " is not a class 0.." + std::to_string(model.num_classes() - 1));
+  }
+}
+
+// (N, K) zeros with a 1 at (n, targets(n)): the dscores that picks each image's target score.
+Mat one_hot(const IVec& targets, long num_classes) {
+  Mat d = Mat::Zero(targets.size(), num_classes);
+  for (Index n = 0; n < targets.size(); ++n) d(n, targets(n)) = 1.0;
+  return d;
+}
+
+// sigma(m) = 1 / (1 + exp(-m)), elementwise.
+Mat sigmoid(const Mat& m) { return (1.0 + (-m.array()).exp()).inverse().matrix(); }
+
+}  // namespace
+
+Mat gradient_saliency(const Classifier& model, const Mat& X, const IVec& targets) {
+  check_batch("gradient_saliency", model, X, targets);
+  Mat saliency;
+  // TODO: model.input_gradient(X, dscores) with dscores = one_hot(targets, K), then the absolute
+  //       value of every entry. (N, D).
+  saliency = model.input_gradient(X, one_hot(targets, model.num_classes())).cwiseAbs();
+  return saliency;
+}
+
+MaskLoss mask_objective(const Classifier& model, const Mat& X, const IVec& targets, const Mat& m,
+                        Objective objective, double lambda) {
+  check_batch("mask_objective", model, X, targets);
+  check_shape("mask_objective", "m", m, X.rows(), X.cols());
+  require(lambda >= 0, "mask_objective", "lambda must be >= 0, got " + std::to_string(lambda));
+  MaskLoss r{0.0, Mat()};
+  // TODO: s = sigmoid(m), the masked images xm = X * s elementwise (X.cwiseProduct(s)), their
+  //       scores = model.scores(xm) (N, K).
+  //       preserve: loss = -sum over n of scores(n, t_n); d loss / d scores = -one_hot.
+  //       deletion: p = softmax of each row of scores (subtract the row's max before exp);
+  //                 loss = sum over n of p(n, t_n) + lambda * mean over d of (1 - s(n, d));
+  //                 d p_t / d scores_k = p_t * ([k == t] - p_k).
+  //       Then back through the net to the masked images: g = model.input_gradient(xm, dscores),
+  //       and through xm = X * sigma(m): dm = g * X * s * (1 - s), elementwise; deletion adds
+  //       -lambda / D * s * (1 - s) for its mean term.
+  const Mat s = sigmoid(m);
+  const Mat xm = X.cwiseProduct(s);
+  const Mat scores = model.scores(xm);
+  const Mat pick = one_hot(targets, model.num_classes());
+  Mat dscores;
+  if (objective == Objective::preserve) {
+    r.loss = -(scores.cwiseProduct(pick)).sum();
+    dscores = -pick;
+  } else {
+    Mat p = (scores.colwise() - scores.rowwise().maxCoeff()).array().exp().matrix();
+    p.array().colwise() /= p.rowwise().sum().array();
+    const Vec p_t = p.cwiseProduct(pick).rowwise().sum();
+    const double area = (1.0 - s.array()).sum() / static_cast<double>(X.cols());
+    r.loss = p_t.sum() + lambda * area;
+    dscores = (pick - p).array().colwise() * p_t.array();
+  }
+  const Mat dsigma = s.array() * (1.0 - s.array());
+  r.dm = model.input_gradient(xm, dscores).cwiseProduct(X).cwiseProduct(dsigma);
+  if (objective == Objective::deletion) {
+    r.dm -= (lambda / static_cast<double>(X.cols())) * dsigma;
+  }
+  return r;
+}
+
+MaskResult optimize_mask(const Classifier& model, const Mat& X, const IVec& targets,
+                         int num_iters, double lr, Objective objective, double lambda) {
+  check_batch("optimize_mask", model, X, targets);
+  require(num_iters >= 1, "optimize_mask",
+          "num_iters must be at least 1, got " + std::to_string(num_iters));
+  require(lr > 0, "optimize_mask", "lr must be > 0, got " + std::to_string(lr));
+  MaskResult r{Mat(), Mat(num_iters, X.rows())};
+  // TODO: m = zeros (N, D), Adam's v1 = v2 = zeros too. For i = 0 .. num_iters-1:
+  //       scores of the masked images X * sigmoid(m) -> r.target_scores(i, n) = score of t_n;
+  //       g = mask_objective(model, X, targets, m, objective, lambda).dm;
+  //       t = i + 1; v1 = 0.9 v1 + 0.1 g; v2 = 0.999 v2 + 0.001 g^2;
+  //       m -= lr * (v1 / (1 - 0.9^t)) / (sqrt(v2 / (1 - 0.999^t)) + 1e-8).
+  //       r.mask = sigmoid(m) at the end.
+  const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  Mat m = Mat::Zero(X.rows(), X.cols());
+  Mat v1 = m, v2 = m;
+  for (int i = 0; i < num_iters; ++i) {
+    const Mat scores = model.scores(X.cwiseProduct(sigmoid(m)));
+    for (Index n = 0; n < X.rows(); ++n) r.target_scores(i, n) = scores(n, targets(n));
+    const Mat g = mask_objective(model, X, targets, m, objective, lambda).dm;
+    const int t = i + 1;
+    v1 = beta1 * v1 + (1 - beta1) * g;
+    v2 = beta2 * v2 + (1 - beta2) * g.cwiseAbs2();
+    const double c1 = 1 - std::pow(beta1, t), c2 = 1 - std::pow(beta2, t);
+    m.array() -= lr * (v1.array() / c1) / ((v2.array() / c2).sqrt() + eps);
+  }
+  r.mask = sigmoid(m);
+  return r;
+}
+
+Mat resize_bilinear(const Mat& map, int out_rows, int out_cols) {
+  require(map.rows() >= 1 && map.cols() >= 1, "resize_bilinear",
+          "map has shape " + shape_of(map) + "; it needs at least one pixel");
+  require(out_rows >= 1 && out_cols >= 1, "resize_bilinear",
+          "the output size " + std::to_string(out_rows) + " x " + std::to_string(out_cols) +
+              " must be at least 1 x 1");
+  Mat out(out_rows, out_cols);
+  // TODO: for each output (i, j): y = (i + 0.5) * rows / out_rows - 0.5 clamped to
+  //       [0, rows - 1], y0 = floor(y), y1 = min(y0 + 1, rows - 1), a = y - y0; x, x0, x1, b the
+  //       same way with the columns; mix the four pixels as the header says.
+  // where output index i samples the input: the two neighbours and the weight of the second
+  struct Tap {
+    Index lo, hi;
+    double t;
+  };
+  auto taps = [](Index in, Index out_size, Index i) {
+    double y = (static_cast<double>(i) + 0.5) * static_cast<double>(in) /
+                   static_cast<double>(out_size) - 0.5;
+    y = std::clamp(y, 0.0, static_cast<double>(in - 1));
+    const Index lo = static_cast<Index>(std::floor(y));
+    return Tap{lo, std::min(lo + 1, in - 1), y - static_cast<double>(lo)};
+  };
+  for (Index i = 0; i < out_rows; ++i) {
+    const Tap r = taps(map.rows(), out_rows, i);
+    for (Index j = 0; j < out_cols; ++j) {
+      const Tap c = taps(map.cols(), out_cols, j);
+      out(i, j) = (1 - r.t) * ((1 - c.t) * map(r.lo, c.lo) + c.t * map(r.lo, c.hi)) +
+                  r.t * ((1 - c.t) * map(r.hi, c.lo) + c.t * map(r.hi, c.hi));
+    }
+  }
+  return out;
+}
+
+Mat grad_cam(const Cnn& cnn, const Mat& X, const IVec& targets, CamLayer layer) {
+  check_batch("grad_cam", cnn, X, targets);
+  const int height = cnn.config().height, width = cnn.config().width;
+  Mat cams(X.rows(), static_cast<Index>(height) * width);
+  // TODO: A = cnn.features(X, layer) (N, F2, h, w) and
+  //       G = cnn.features_gradient(A, layer, one_hot(targets, K)), the same shape.
+  //       For each image n: alpha_k = mean of G(n, k, ., .); cam (h, w) = ReLU(sum over k of
+  //       alpha_k * A(n, k, ., .)); resize_bilinear(cam, height, width); divide by its max
+  //       unless that is 0; store it row-major in cams.row(n).
+  //       (Eigen::Map<const Mat>(pointer, rows, cols) sees a stretch of a tensor as a matrix.)
+  const Tensor4 A = cnn.features(X, layer);
+  const Tensor4 G = cnn.features_gradient(A, layer, one_hot(targets, cnn.num_classes()));
+  const Index channels = A.dimension(1), h = A.dimension(2), w = A.dimension(3);
+  for (Index n = 0; n < X.rows(); ++n) {
+    const Eigen::Map<const Mat> a(A.data() + n * channels * h * w, channels, h * w);
+    const Eigen::Map<const Mat> g(G.data() + n * channels * h * w, channels, h * w);
+    const Vec alpha = g.rowwise().mean();
+    const Mat weighted = alpha.transpose() * a;  // (1, h*w)
+    Mat cam = resize_bilinear(Eigen::Map<const Mat>(weighted.data(), h, w), height, width);
+    const double top = cam.maxCoeff();
+    if (top > 0) cam /= top;
+    cams.row(n) = Eigen::Map<const Mat>(cam.data(), 1, cam.size());
+  }
+  return cams;
+}
+
+}  // namespace pg::saliency
