@@ -39,6 +39,7 @@ inline constexpr double kDeletionLambda = 1.0;
 struct MaskLoss {
   double loss;  // the sum over the batch of each image's loss
   Mat dm;       // (N, D): d loss / d m, so row n is d(image n's loss) / d m_n
+  Mat scores;   // (N, K): the scores of the masked images x * sigma(m), from the forward pass
 };
 
 // The mask's loss and its gradient with respect to the mask logits m (not sigma(m): the chain
@@ -51,13 +52,13 @@ MaskLoss mask_objective(const Classifier& model, const Mat& X, const IVec& targe
                         double lambda = kDeletionLambda);
 
 struct MaskResult {
-  Mat mask;           // (N, D): sigma(m) after the last step, every value in (0, 1)
+  Mat mask;           // (N, D): sigma(m) after the last step, every value in [0, 1]
   Mat target_scores;  // (num_iters, N): row i holds s_t(x * sigma(m)) at iteration i, from the
                       // forward pass before step i (the lecture prints it as "Confidence")
 };
 
 // The lecture's optimize_mask, for a batch: m starts at 0 (sigma(m) = 0.5 everywhere); then
-// num_iters times: the loss and d loss / d m (mask_objective), and one Adam step on m with
+// num_iters times: the loss, d loss / d m and the scores (mask_objective), and one Adam step on m with
 // PyTorch's Adam (as in the backprop assignment), beta1 = 0.9, beta2 = 0.999, eps = 1e-8, t = 1,
 // 2, ...:
 //   v1 = beta1 * v1 + (1 - beta1) * g,   v2 = beta2 * v2 + (1 - beta2) * g^2   (v1 = v2 = 0 at first)

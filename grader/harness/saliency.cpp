@@ -73,6 +73,7 @@ void register_calls(CallTable& t) {
     Bundle o;
     o.put("loss", r.loss);
     o.put("dm", std::move(r.dm));
+    o.put("scores", std::move(r.scores));
     return o;
   });
   t.add("saliency.optimize_mask", [](const Bundle& in) {

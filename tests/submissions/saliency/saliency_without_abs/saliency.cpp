@@ -56,9 +56,9 @@ MaskLoss mask_objective(const Classifier& model, const Mat& X, const IVec& targe
   check_batch("mask_objective", model, X, targets);
   check_shape("mask_objective", "m", m, X.rows(), X.cols());
   require(lambda >= 0, "mask_objective", "lambda must be >= 0, got " + std::to_string(lambda));
-  MaskLoss r{0.0, Mat()};
+  MaskLoss r{0.0, Mat(), Mat()};
   // TODO: s = sigmoid(m), the masked images xm = X * s elementwise (X.cwiseProduct(s)), their
-  //       scores = model.scores(xm) (N, K).
+  //       scores r.scores = model.scores(xm) (N, K).
   //       preserve: loss = -sum over n of scores(n, t_n); d loss / d scores = -one_hot.
   //       deletion: p = softmax of each row of scores (subtract the row's max before exp);
   //                 loss = sum over n of p(n, t_n) + lambda * mean over d of (1 - s(n, d));
@@ -68,7 +68,8 @@ MaskLoss mask_objective(const Classifier& model, const Mat& X, const IVec& targe
   //       -lambda / D * s * (1 - s) for its mean term.
   const Mat s = sigmoid(m);
   const Mat xm = X.cwiseProduct(s);
-  const Mat scores = model.scores(xm);
+  r.scores = model.scores(xm);
+  const Mat& scores = r.scores;
   const Mat pick = one_hot(targets, model.num_classes());
   Mat dscores;
   if (objective == Objective::preserve) {
@@ -98,8 +99,9 @@ MaskResult optimize_mask(const Classifier& model, const Mat& X, const IVec& targ
   require(lr > 0, "optimize_mask", "lr must be > 0, got " + std::to_string(lr));
   MaskResult r{Mat(), Mat(num_iters, X.rows())};
   // TODO: m = zeros (N, D), Adam's v1 = v2 = zeros too. For i = 0 .. num_iters-1:
-  //       scores of the masked images X * sigmoid(m) -> r.target_scores(i, n) = score of t_n;
-  //       g = mask_objective(model, X, targets, m, objective, lambda).dm;
+  //       f = mask_objective(model, X, targets, m, objective, lambda);
+  //       r.target_scores(i, n) = f.scores(n, t_n), the masked image's score of its target;
+  //       g = f.dm;
   //       t = i + 1; v1 = 0.9 v1 + 0.1 g; v2 = 0.999 v2 + 0.001 g^2;
   //       m -= lr * (v1 / (1 - 0.9^t)) / (sqrt(v2 / (1 - 0.999^t)) + 1e-8).
   //       r.mask = sigmoid(m) at the end.
@@ -107,9 +109,9 @@ MaskResult optimize_mask(const Classifier& model, const Mat& X, const IVec& targ
   Mat m = Mat::Zero(X.rows(), X.cols());
   Mat v1 = m, v2 = m;
   for (int i = 0; i < num_iters; ++i) {
-    const Mat scores = model.scores(X.cwiseProduct(sigmoid(m)));
-    for (Index n = 0; n < X.rows(); ++n) r.target_scores(i, n) = scores(n, targets(n));
-    const Mat g = mask_objective(model, X, targets, m, objective, lambda).dm;
+    const MaskLoss f = mask_objective(model, X, targets, m, objective, lambda);
+    for (Index n = 0; n < X.rows(); ++n) r.target_scores(i, n) = f.scores(n, targets(n));
+    const Mat& g = f.dm;
     const int t = i + 1;
     v1 = beta1 * v1 + (1 - beta1) * g;
     v2 = beta2 * v2 + (1 - beta2) * g.cwiseAbs2();
