@@ -5,6 +5,7 @@
 // (common/parallel.hpp).
 #include "saliency/models.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -31,20 +32,18 @@ void check_param(const backprop::Params& p, const std::string& name, long rows, 
 }
 
 // A (c, h*w) image's 3 x 3 windows with zero padding 1, unrolled: row (ch*3 + k)*3 + l, column
-// i*w + j holds pixel (i + k - 1, j + l - 1) of channel ch, or 0 outside the image.
+// i*w + j holds pixel (i + k - 1, j + l - 1) of channel ch, or 0 outside the image. Each row of
+// the image lands as one contiguous run of columns j0 .. j1-1 (the ones whose tap is inside).
 Mat im2col(const double* image, long c, long h, long w) {
   Mat cols = Mat::Zero(c * 9, h * w);
   for (long ch = 0; ch < c; ++ch) {
     for (long k = 0; k < 3; ++k) {
       for (long l = 0; l < 3; ++l) {
         double* row = cols.row((ch * 3 + k) * 3 + l).data();
-        for (long i = 0; i < h; ++i) {
-          const long si = i + k - 1;
-          if (si < 0 || si >= h) continue;
-          for (long j = 0; j < w; ++j) {
-            const long sj = j + l - 1;
-            if (sj >= 0 && sj < w) row[i * w + j] = image[(ch * h + si) * w + sj];
-          }
+        const long j0 = std::max(0L, 1 - l), j1 = std::min(w, w + 1 - l);
+        for (long i = std::max(0L, 1 - k); i < std::min(h, h + 1 - k); ++i) {
+          const double* from = image + (ch * h + i + k - 1) * w + (l - 1);
+          std::copy(from + j0, from + j1, row + i * w + j0);
         }
       }
     }
@@ -59,13 +58,11 @@ void col2im(const Mat& cols, long c, long h, long w, double* image) {
     for (long k = 0; k < 3; ++k) {
       for (long l = 0; l < 3; ++l) {
         const double* row = cols.row((ch * 3 + k) * 3 + l).data();
-        for (long i = 0; i < h; ++i) {
-          const long si = i + k - 1;
-          if (si < 0 || si >= h) continue;
-          for (long j = 0; j < w; ++j) {
-            const long sj = j + l - 1;
-            if (sj >= 0 && sj < w) image[(ch * h + si) * w + sj] += row[i * w + j];
-          }
+        const long j0 = std::max(0L, 1 - l), j1 = std::min(w, w + 1 - l);
+        for (long i = std::max(0L, 1 - k); i < std::min(h, h + 1 - k); ++i) {
+          double* to = image + (ch * h + i + k - 1) * w + (l - 1);
+          Eigen::Map<Eigen::ArrayXd>(to + j0, j1 - j0) +=
+              Eigen::Map<const Eigen::ArrayXd>(row + i * w + j0, j1 - j0);
         }
       }
     }
@@ -127,26 +124,46 @@ Mat Mlp::scores(const Mat& X) const {
   return a;
 }
 
-Mat Mlp::input_gradient(const Mat& X, const Mat& dscores) const {
-  check_shape("Mlp::input_gradient", "X", X, -1, input_size());
-  check_shape("Mlp::input_gradient", "dscores", dscores, X.rows(), num_classes());
-  // forward, keeping each hidden layer's output
+namespace {
+
+// The MLP's pass: each hidden layer's output, for the ReLUs' masks.
+class MlpPass : public ForwardPass {
+ public:
+  MlpPass(const Mlp& net, Mat scores, std::vector<Mat> hidden)
+      : ForwardPass(std::move(scores)), net_(net), hidden_(std::move(hidden)) {}
+
+  Mat input_gradient(const Mat& dscores) const override {
+    check_shape("ForwardPass::input_gradient", "dscores", dscores, scores().rows(),
+                scores().cols());
+    // through each affine layer, and each ReLU where its output was positive
+    Mat d = dscores;
+    for (int i = net_.layers(); i >= 1; --i) {
+      d = d * net_.params().at("W" + std::to_string(i)).transpose();
+      if (i > 1) d = d.array() * (hidden_[i - 2].array() > 0).cast<double>();
+    }
+    return d;
+  }
+
+ private:
+  const Mlp& net_;
+  std::vector<Mat> hidden_;
+};
+
+}  // namespace
+
+std::unique_ptr<ForwardPass> Mlp::forward(const Mat& X) const {
+  check_shape("Mlp::forward", "X", X, -1, input_size());
   std::vector<Mat> hidden;
   Mat a = X;
-  for (int i = 1; i < layers_; ++i) {
+  for (int i = 1; i <= layers_; ++i) {
     const std::string layer = std::to_string(i);
     Mat z = a * params_.at("W" + layer);
     z.rowwise() += params_.at("b" + layer).row(0);
+    if (i == layers_) return std::make_unique<MlpPass>(*this, std::move(z), std::move(hidden));
     a = z.cwiseMax(0.0);
     hidden.push_back(a);
   }
-  // backward: through each affine layer, and each ReLU where its output was positive
-  Mat d = dscores;
-  for (int i = layers_; i >= 1; --i) {
-    d = d * params_.at("W" + std::to_string(i)).transpose();
-    if (i > 1) d = d.array() * (hidden[i - 2].array() > 0).cast<double>();
-  }
-  return d;
+  return nullptr;  // not reached: layers_ >= 1
 }
 
 // --- Cnn ---------------------------------------------------------------------------------------
@@ -176,12 +193,19 @@ long Cnn::num_classes() const { return config_.num_classes; }
 
 Tensor4 Cnn::features(const Mat& X, CamLayer layer) const {
   check_shape("Cnn::features", "X", X, -1, input_size());
+  return maps(X, layer, nullptr);
+}
+
+// The feature maps at `layer`, and conv1's ReLU output (N, F1, H, W) in *a1 unless it is null.
+Tensor4 Cnn::maps(const Mat& X, CamLayer layer, Tensor4* a1_out) const {
   const conv::ConvNetConfig& c = config_;
   const long h = c.height, w = c.width;
   const bool pooled = layer == CamLayer::pool;
   Tensor4 A(X.rows(), c.filters2, pooled ? h / 2 : h, pooled ? w / 2 : w);
+  if (a1_out) *a1_out = Tensor4(X.rows(), c.filters1, h, w);
   parallel_for(X.rows(), [&](long n, int) {
     const Mat a1 = conv_relu(X.row(n).data(), c.channels, h, w, params_.at("W1"), params_.at("b1"));
+    if (a1_out) std::copy(a1.data(), a1.data() + a1.size(), image_of(*a1_out, n));
     const Mat a2 = conv_relu(a1.data(), c.filters1, h, w, params_.at("W2"), params_.at("b2"));
     double* out = image_of(A, n);
     if (!pooled) {
@@ -282,25 +306,50 @@ Tensor4 Cnn::features_gradient(const Tensor4& A, CamLayer layer, const Mat& dsco
   return dA;
 }
 
-Mat Cnn::scores(const Mat& X) const { return scores_from(features(X, CamLayer::pool), CamLayer::pool); }
+Mat Cnn::scores(const Mat& X) const {
+  check_shape("Cnn::scores", "X", X, -1, input_size());
+  return scores_from(maps(X, CamLayer::pool, nullptr), CamLayer::pool);
+}
 
-Mat Cnn::input_gradient(const Mat& X, const Mat& dscores) const {
-  check_shape("Cnn::input_gradient", "X", X, -1, input_size());
-  check_shape("Cnn::input_gradient", "dscores", dscores, X.rows(), num_classes());
-  const conv::ConvNetConfig& c = config_;
-  const long h = c.height, w = c.width;
-  const Tensor4 A = features(X, CamLayer::conv2);
-  const Tensor4 dA = features_gradient(A, CamLayer::conv2, dscores);
-  Mat dX(X.rows(), X.cols());
-  parallel_for(X.rows(), [&](long n, int) {
-    const Mat a1 = conv_relu(X.row(n).data(), c.channels, h, w, params_.at("W1"), params_.at("b1"));
-    const Eigen::Map<const Mat> a2(image_of(A, n), c.filters2, h * w);
-    const Eigen::Map<const Mat> da2(image_of(dA, n), c.filters2, h * w);
-    Mat da1(c.filters1, h * w);
-    conv_relu_back(da2, a2, params_.at("W2"), c.filters1, h, w, da1.data());
-    conv_relu_back(da1, a1, params_.at("W1"), c.channels, h, w, dX.row(n).data());
-  });
-  return dX;
+namespace {
+
+// The CNN's pass: conv1's and conv2's ReLU outputs, for the backward pass to the images.
+class CnnPass : public ForwardPass {
+ public:
+  CnnPass(const Cnn& net, Mat scores, Tensor4 a1, Tensor4 a2)
+      : ForwardPass(std::move(scores)), net_(net), a1_(std::move(a1)), a2_(std::move(a2)) {}
+
+  Mat input_gradient(const Mat& dscores) const override {
+    check_shape("ForwardPass::input_gradient", "dscores", dscores, scores().rows(),
+                scores().cols());
+    const conv::ConvNetConfig& c = net_.config();
+    const long h = c.height, w = c.width;
+    const Tensor4 da2 = net_.features_gradient(a2_, CamLayer::conv2, dscores);
+    Mat dX(dscores.rows(), net_.input_size());
+    parallel_for(dscores.rows(), [&](long n, int) {
+      const Eigen::Map<const Mat> a1(image_of(a1_, n), c.filters1, h * w);
+      const Eigen::Map<const Mat> a2(image_of(a2_, n), c.filters2, h * w);
+      const Eigen::Map<const Mat> d2(image_of(da2, n), c.filters2, h * w);
+      Mat da1(c.filters1, h * w);
+      conv_relu_back(d2, a2, net_.params().at("W2"), c.filters1, h, w, da1.data());
+      conv_relu_back(da1, a1, net_.params().at("W1"), c.channels, h, w, dX.row(n).data());
+    });
+    return dX;
+  }
+
+ private:
+  const Cnn& net_;
+  Tensor4 a1_, a2_;
+};
+
+}  // namespace
+
+std::unique_ptr<ForwardPass> Cnn::forward(const Mat& X) const {
+  check_shape("Cnn::forward", "X", X, -1, input_size());
+  Tensor4 a1;
+  Tensor4 a2 = maps(X, CamLayer::conv2, &a1);
+  Mat s = scores_from(a2, CamLayer::conv2);
+  return std::make_unique<CnnPass>(*this, std::move(s), std::move(a1), std::move(a2));
 }
 
 }  // namespace pg::saliency

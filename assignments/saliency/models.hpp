@@ -11,6 +11,8 @@
 //          (c*H + i)*W + j.
 #pragma once
 
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "backprop/model.hpp"
@@ -20,6 +22,32 @@
 
 namespace pg::saliency {
 
+// One forward pass of a batch, kept for its backward pass (as the layers' caches are in the
+// backprop assignment): the scores, and the gradient of any weighted sum of them with respect to
+// the batch's images, without running the forward pass again. It reads the net it came from:
+// use it while that net lives.
+class ForwardPass {
+ public:
+  virtual ~ForwardPass() = default;
+
+  // The class scores (before any softmax): (N, K).
+  const Mat& scores() const { return scores_; }
+
+  // The gradient of sum over n, k of scores()(n, k) * dscores(n, k) with respect to the batch X:
+  // row n is the gradient of image n's weighted scores. With dscores one-hot at (n, t_n), row n
+  // is d s_{t_n} / d x_n, the gradient of image n's score of class t_n with respect to its
+  // pixels. Inputs: dscores (N, K). Returns: (N, D).
+  virtual Mat input_gradient(const Mat& dscores) const = 0;
+
+ protected:
+  explicit ForwardPass(Mat scores) : scores_(std::move(scores)) {}
+  ForwardPass(const ForwardPass&) = delete;
+  ForwardPass& operator=(const ForwardPass&) = delete;
+
+ private:
+  Mat scores_;
+};
+
 // A trained classifier asked what its scores are and how they change with its input.
 class Classifier {
  public:
@@ -28,14 +56,20 @@ class Classifier {
   virtual long input_size() const = 0;   // D
   virtual long num_classes() const = 0;  // K
 
-  // The class scores (before any softmax). Inputs: X (N, D). Returns: (N, K).
+  // The class scores (before any softmax), keeping nothing for a backward pass.
+  // Inputs: X (N, D). Returns: (N, K).
   virtual Mat scores(const Mat& X) const = 0;
 
-  // The gradient of sum over n, k of scores(X)(n, k) * dscores(n, k) with respect to X: row n is
-  // the gradient of image n's weighted scores. With dscores one-hot at (n, t_n), row n is
-  // d s_{t_n} / d x_n, the gradient of image n's score of class t_n with respect to its pixels.
-  // Inputs: X (N, D), dscores (N, K). Returns: (N, D).
-  virtual Mat input_gradient(const Mat& X, const Mat& dscores) const = 0;
+  // A forward pass of X kept for its backward pass: forward(X)->scores() is scores(X), and
+  // forward(X)->input_gradient(dscores) the gradient below. Inputs: X (N, D).
+  virtual std::unique_ptr<ForwardPass> forward(const Mat& X) const = 0;
+
+  // forward(X)->input_gradient(dscores): the gradient of sum over n, k of scores(X)(n, k) *
+  // dscores(n, k) with respect to X (ForwardPass::input_gradient), when the scores are not
+  // needed too. Inputs: X (N, D), dscores (N, K). Returns: (N, D).
+  Mat input_gradient(const Mat& X, const Mat& dscores) const {
+    return forward(X)->input_gradient(dscores);
+  }
 
  protected:
   Classifier() = default;
@@ -54,13 +88,14 @@ class Mlp : public Classifier {
   long input_size() const override;
   long num_classes() const override;
   Mat scores(const Mat& X) const override;
-  Mat input_gradient(const Mat& X, const Mat& dscores) const override;
+  std::unique_ptr<ForwardPass> forward(const Mat& X) const override;
 
   const backprop::Params& params() const { return params_; }
+  int layers() const { return layers_; }  // L + 1
 
  private:
   backprop::Params params_;
-  int layers_;  // L + 1
+  int layers_;
 };
 
 // Where Grad-CAM takes the CNN's feature maps A (N, F2, h, w):
@@ -80,7 +115,7 @@ class Cnn : public Classifier {
   long input_size() const override;
   long num_classes() const override;
   Mat scores(const Mat& X) const override;
-  Mat input_gradient(const Mat& X, const Mat& dscores) const override;
+  std::unique_ptr<ForwardPass> forward(const Mat& X) const override;
 
   // The feature maps at `layer`. Inputs: X (N, D). Returns: A (N, F2, h, w).
   Tensor4 features(const Mat& X, CamLayer layer) const;
@@ -97,6 +132,8 @@ class Cnn : public Classifier {
   const backprop::Params& params() const { return params_; }
 
  private:
+  Tensor4 maps(const Mat& X, CamLayer layer, Tensor4* a1) const;
+
   conv::ConvNetConfig config_;
   backprop::Params params_;
 };

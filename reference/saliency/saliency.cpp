@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include "common/errors.hpp"
@@ -58,19 +59,21 @@ MaskLoss mask_objective(const Classifier& model, const Mat& X, const IVec& targe
   check_shape("mask_objective", "m", m, X.rows(), X.cols());
   require(lambda >= 0, "mask_objective", "lambda must be >= 0, got " + std::to_string(lambda));
   MaskLoss r{0.0, Mat(), Mat()};
-  // TODO: s = sigmoid(m), the masked images xm = X * s elementwise (X.cwiseProduct(s)), their
-  //       scores r.scores = model.scores(xm) (N, K).
+  // TODO: s = sigmoid(m), the masked images xm = X * s elementwise (X.cwiseProduct(s)); one
+  //       forward pass of them, pass = model.forward(xm), and their scores
+  //       r.scores = pass->scores() (N, K).
   //       preserve: loss = -sum over n of scores(n, t_n); d loss / d scores = -one_hot.
   //       deletion: p = softmax of each row of scores (subtract the row's max before exp);
   //                 loss = sum over n of (p(n, t_n) + lambda * mean over d of (1 - s(n, d)));
   //                 d p_t / d scores_k = p_t * ([k == t] - p_k).
-  //       Then back through the net to the masked images: g = model.input_gradient(xm, dscores),
+  //       Then back through the net to the masked images: g = pass->input_gradient(dscores),
   //       and through xm = X * sigma(m): dm = g * X * s * (1 - s), elementwise; deletion adds
   //       -lambda / D * s * (1 - s) for its mean term.
   // BEGIN SOLUTION
   const Mat s = sigmoid(m);
   const Mat xm = X.cwiseProduct(s);
-  r.scores = model.scores(xm);
+  const std::unique_ptr<ForwardPass> pass = model.forward(xm);
+  r.scores = pass->scores();
   const Mat& scores = r.scores;
   const Mat pick = one_hot(targets, model.num_classes());
   Mat dscores;
@@ -86,7 +89,7 @@ MaskLoss mask_objective(const Classifier& model, const Mat& X, const IVec& targe
     dscores = (pick - p).array().colwise() * p_t.array();
   }
   const Mat dsigma = s.array() * (1.0 - s.array());
-  r.dm = model.input_gradient(xm, dscores).cwiseProduct(X).cwiseProduct(dsigma);
+  r.dm = pass->input_gradient(dscores).cwiseProduct(X).cwiseProduct(dsigma);
   if (objective == Objective::deletion) {
     r.dm -= (lambda / static_cast<double>(X.cols())) * dsigma;
   }

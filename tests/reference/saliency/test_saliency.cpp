@@ -100,6 +100,20 @@ TEST(models, the_cnn_features_give_its_scores_and_their_gradient_is_the_numerica
   }
 }
 
+TEST(models, a_kept_forward_pass_has_the_scores_of_a_plain_one) {
+  const Mlp mlp = small_mlp(40);
+  const Cnn cnn = small_cnn(41);
+  for (const Classifier* model : {static_cast<const Classifier*>(&mlp),
+                                  static_cast<const Classifier*>(&cnn)}) {
+    const Mat X = images(3, model->input_size(), 42);
+    const auto pass = model->forward(X);
+    EXPECT_LT((pass->scores() - model->scores(X)).cwiseAbs().maxCoeff(), 1e-12);
+    const Mat dscores = gaussian(3, model->num_classes(), 43);
+    EXPECT_EQ(pass->input_gradient(dscores), model->input_gradient(X, dscores));
+    EXPECT_THROW(pass->input_gradient(gaussian(2, model->num_classes(), 44)), std::invalid_argument);
+  }
+}
+
 TEST(models, shapes_that_do_not_chain_are_refused) {
   backprop::Params p;
   p["W1"] = Mat::Zero(4, 3);
