@@ -63,6 +63,8 @@ bench: build
 	tests/bench/mlp_vs_torch.sh $(BUILD_DIR)
 	$(BUILD_DIR)/tests/bench/bench_conv
 	tests/bench/conv_vs_torch.sh $(BUILD_DIR)
+	$(BUILD_DIR)/tests/bench/bench_saliency
+	tests/bench/saliency_vs_torch.sh $(BUILD_DIR)
 
 # regenerate the student skeletons (assignments/*/*.cpp) from the reference sources
 skeletons: build

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make demo: grade the sample submissions (the reference, the untouched skeleton, one partly right)
 # and print their reports, grade a backprop submission whose ReLU is wrong (the report points from
-# the failing net tests to the failing layer) and a conv submission whose shift wraps around,
-# then run the kNN, linear, MLP and CNN demos on the reference; their pictures land in out/.
+# the failing net tests to the failing layer), a conv submission whose shift wraps around and a
+# saliency submission whose mask gradient stops before the sigmoid, then run the kNN, linear, MLP,
+# CNN and saliency demos on the reference; their pictures land in out/.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
@@ -40,6 +41,12 @@ echo "==========================================================================
 
 echo
 echo "================================================================================"
+echo "pixelgrad grade --assignment saliency --submission tests/submissions/saliency/mask_gradient_wrt_sigma"
+echo "================================================================================"
+"$pixelgrad" grade --assignment saliency --submission tests/submissions/saliency/mask_gradient_wrt_sigma
+
+echo
+echo "================================================================================"
 echo "the kNN demo (reference): cross-validation on 5000 Fashion-MNIST images"
 echo "================================================================================"
 "$build/assignments/knn/knn_demo_reference" --output out/knn
@@ -63,7 +70,16 @@ echo "==========================================================================
 "$build/assignments/conv/cnn_demo_reference" --output out/conv
 
 echo
+echo "================================================================================"
+echo "the saliency demo (reference): what the MLP and the CNN saved above look at"
+echo "================================================================================"
+"$build/assignments/saliency/saliency_demo_reference" --mlp out/backprop/mlp.pgw \
+  --cnn out/conv/cnn.pgw --output out/saliency
+
+echo
 echo "the pictures: out/knn/knn_cross_validation.png, out/linear/linear_templates_svm.png,"
 echo "out/linear/linear_templates_softmax.png, out/linear/linear_loss_curves.png,"
 echo "out/backprop/mlp_loss.png, out/backprop/mlp_accuracy.png, out/conv/conv_kernels.png,"
-echo "out/conv/cnn_loss.png, out/conv/cnn_filters.png and out/conv/shift_accuracy.png"
+echo "out/conv/cnn_loss.png, out/conv/cnn_filters.png, out/conv/shift_accuracy.png,"
+echo "out/saliency/saliency_mlp.png, out/saliency/saliency_cnn.png, out/saliency/faithfulness.png"
+echo "and out/saliency/spurious_marker.png"

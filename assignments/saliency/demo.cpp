@@ -717,17 +717,14 @@ void run(const Options& o) {
   const Maps mlp_maps = maps_for(*mlp, nullptr, X, t);
   for (Index n : {7, 1, 0}) print_progress("MLP", names[t(n)], mlp_maps.preserve_run, n);
   write_figure(output / "saliency_mlp.png", "What the MLP looks at: one test image per class",
-               "gradient |ds/dx| (inferno, scaled per image); masks learned by 300 Adam steps "
-               "(white = kept, gray = 0.5 where the image is black); p = the MLP's probability "
-               "of the label",
+               "gradient |ds/dx| scaled per image; masks after 300 Adam steps (white = kept, "
+               "gray = 0.5 where the image is black)",
                X, t, target_probability(mlp->scores(X), t), mlp_maps, names);
   const Maps cnn_maps = maps_for(*cnn, cnn.get(), X, t);
   print_progress("CNN", names[t(7)], cnn_maps.preserve_run, 7);
   write_figure(output / "saliency_cnn.png", "What the CNN looks at: one test image per class",
-               "gradient |ds/dx| (inferno, scaled per image); masks learned by 300 Adam steps "
-               "(white = kept, gray = 0.5 where the image is black); Grad-CAM on conv2 (28 x 28) "
-               "and on the pool (14 x 14, resized) over the image; p = the CNN's probability of "
-               "the label",
+               "gradient |ds/dx| scaled per image; masks after 300 Adam steps (white = kept, "
+               "gray = 0.5 where the image is black); Grad-CAM on conv2 and on the pool",
                X, t, target_probability(cnn->scores(X), t), cnn_maps, names);
   std::printf("maps of 10 images for both nets: %.1f s; wrote %s and %s\n", seconds_since(start),
               (output / "saliency_mlp.png").c_str(), (output / "saliency_cnn.png").c_str());
