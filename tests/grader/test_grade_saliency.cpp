@@ -37,6 +37,12 @@ TEST(grade_saliency, a_gradient_with_respect_to_sigma_is_named_as_such) {
               HasSubstr("is d loss / d sigma(m), not d loss / d m"));
 }
 
+TEST(grade_saliency, a_summed_area_term_is_named_as_such) {
+  GradeReport r = grade_saliency("tests/submissions/saliency/deletion_area_summed");
+  EXPECT_THAT(test_named(r, "mask_objective, deletion, MLP").message,
+              HasSubstr("area term is a sum over the pixels"));
+}
+
 TEST(grade_saliency, a_map_without_relu_is_named_as_such) {
   GradeReport r = grade_saliency("tests/submissions/saliency/grad_cam_without_relu");
   EXPECT_THAT(test_named(r, "Grad-CAM on conv2, the last conv layer").message,

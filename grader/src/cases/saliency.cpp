@@ -146,12 +146,28 @@ Bundle mask_objective_inputs(const Args& a, std::uint64_t seed, DataSource&) {
 
 std::string explain_mask_objective(const Bundle& in, const std::string& output,
                                    const Bundle& expected, const Bundle& got) {
+  const Mat s = (1.0 + (-in.mat("m").array()).exp()).inverse().matrix();
+  const Mat dsigma = s.array() * (1.0 - s.array());
+  const double lambda = in.real("lambda"), pixels = static_cast<double>(s.cols());
+  const bool deletion = in.text("objective") == "deletion";
+  const std::string summed =
+      "your area term is a sum over the pixels; deletion's is their mean, lambda * mean(1 - "
+      "sigma(m)) over the D pixels of each image";
+  if (output == "loss" && got.has("loss") && deletion) {
+    // the area term summed: lambda * sum(1 - sigma) instead of lambda * sum(1 - sigma) / D
+    const double extra = lambda * (1.0 - s.array()).sum() * (1.0 - 1.0 / pixels);
+    const double want = expected.real("loss") + extra, have = got.real("loss");
+    if (extra != 0 && std::abs(have - want) <= 1e-9 * std::max(1.0, std::abs(want))) return summed;
+    return "";
+  }
   if (output != "dm" || !got.has("dm")) return "";
   const Mat& e = expected.mat("dm");
   const Mat& g = got.mat("dm");
   if (e.rows() != g.rows() || e.cols() != g.cols()) return "";
-  const Mat s = (1.0 + (-in.mat("m").array()).exp()).inverse().matrix();
-  const Mat dsigma = s.array() * (1.0 - s.array());
+  if (deletion && lambda > 0 &&
+      g.isApprox(e - lambda * (1.0 - 1.0 / pixels) * dsigma, 1e-6)) {
+    return summed;
+  }
   // the gradient with respect to sigma(m): the expected one without the factor sigma' (and, for
   // deletion, its mean term's too)
   if (g.cwiseProduct(dsigma).isApprox(e, 1e-6)) {
