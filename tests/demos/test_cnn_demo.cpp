@@ -17,26 +17,17 @@
 
 #include "common/image.hpp"
 #include "common/weights.hpp"
-#include "support/idx_files.hpp"
+#include "support/demo_data.hpp"
 
 namespace pg {
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using pg::testing::DemoRun;
+using pg::testing::read_text;
 using pg::testing::write_images;
 
-struct DemoRun {
-  int status = -1;  // the exit status
-  std::string out, err;
-};
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The demos on 400 training and 100 test images written to a fresh folder; each demo runs at most
 // once per process (a run trains three nets), when a test first asks for it.
@@ -57,13 +48,10 @@ class CnnDemo : public ::testing::Test {
   // `demo` on the small data, writing to dir_/name
   static DemoRun run(const std::string& demo, const std::string& name) {
     const fs::path out = dir_ / name;
-    const std::string command =
-        "PIXELGRAD_DATA='" + (dir_ / "data").string() + "' '" + demo +
-        "' --train 300 --val 100 --test 100 --epochs 1 --mlp-epochs 1 --output '" + out.string() +
-        "' > '" + out.string() + ".out' 2> '" + out.string() + ".err'";
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(out.string() + ".out"),
-            read_text(out.string() + ".err")};
+    return pg::testing::run_demo("PIXELGRAD_DATA='" + (dir_ / "data").string() + "' '" + demo +
+                                     "' --train 300 --val 100 --test 100 --epochs 1 "
+                                     "--mlp-epochs 1 --output '" + out.string() + "'",
+                                 out);
   }
 
   static const DemoRun& reference() {

@@ -4,38 +4,23 @@
 // tables. Not of the numbers it prints (tests/reference/saliency checks the code behind them).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <regex>
-#include <sstream>
 #include <string>
 
 #include "common/image.hpp"
 #include "common/weights.hpp"
-#include "support/idx_files.hpp"
+#include "support/demo_data.hpp"
 
 namespace pg {
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
-
-struct DemoRun {
-  int status = -1;  // the exit status
-  std::string out, err;
-};
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using pg::testing::DemoRun;
 
 // a CNN of the conv demo's format, 1 -> 2 -> 3 filters, 5 hidden units, random parameters
 void write_small_cnn(const fs::path& path) {
@@ -73,14 +58,12 @@ class SaliencyDemo : public ::testing::Test {
 
   static DemoRun run(const std::string& demo, const std::string& name) {
     const fs::path out = dir_ / name;
-    const std::string command =
+    return pg::testing::run_demo(
         "PIXELGRAD_DATA='" + (dir_ / "data").string() + "' '" + demo + "' --mlp '" +
-        (dir_ / "missing.pgw").string() + "' --cnn '" + (dir_ / "cnn.pgw").string() +
-        "' --images 40 --mask-images 3 --steps 4 --marker-epochs 1 --output '" + out.string() +
-        "' > '" + out.string() + ".out' 2> '" + out.string() + ".err'";
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(out.string() + ".out"),
-            read_text(out.string() + ".err")};
+            (dir_ / "missing.pgw").string() + "' --cnn '" + (dir_ / "cnn.pgw").string() +
+            "' --images 40 --mask-images 3 --steps 4 --marker-epochs 1 --output '" +
+            out.string() + "'",
+        out);
   }
 
   static const DemoRun& reference() {

@@ -1,10 +1,15 @@
-// Small Fashion-MNIST-shaped data sets for the demo tests: IDX files written here, so that a demo
-// runs on a few hundred images in seconds. Not a loader (datasets/idx.hpp reads them).
+// What the demo tests share: small Fashion-MNIST-shaped data sets (IDX files written here, so that
+// a demo runs on a few hundred images in seconds) and a demo run as a program, its exit status
+// and output kept. Not a loader (datasets/idx.hpp reads the files).
 #pragma once
 
+#include <sys/wait.h>
+
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -44,6 +49,28 @@ inline void write_images(const std::filesystem::path& dir, const std::string& pr
   }
   write_idx(dir / (prefix + "-images-idx3-ubyte"), 0x803, {n, 28, 28}, pixels);
   write_idx(dir / (prefix + "-labels-idx1-ubyte"), 0x801, {n}, labels);
+}
+
+struct DemoRun {
+  int status = -1;  // the exit status
+  std::string out, err;
+};
+
+inline std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Runs `command` (a shell command line) with its stdout in <output>.out and its stderr in
+// <output>.err, and returns the exit status (-1 when it did not exit) and both texts.
+inline DemoRun run_demo(const std::string& command, const std::filesystem::path& output) {
+  const int status = std::system((command + " > '" + output.string() + ".out' 2> '" +
+                                  output.string() + ".err'")
+                                     .c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(output.string() + ".out"),
+          read_text(output.string() + ".err")};
 }
 
 }  // namespace pg::testing
