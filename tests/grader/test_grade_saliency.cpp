@@ -43,6 +43,24 @@ TEST(grade_saliency, a_summed_area_term_is_named_as_such) {
               HasSubstr("area term is a sum over the pixels"));
 }
 
+TEST(grade_saliency, a_mask_that_does_not_start_at_zero_is_named_as_such) {
+  GradeReport r = grade_saliency("tests/submissions/saliency/mask_starts_random");
+  EXPECT_THAT(test_named(r, "optimize_mask, preserve, 5 steps against the reference").message,
+              HasSubstr("differ already at iteration 0, before any step"));
+}
+
+TEST(grade_saliency, adam_without_bias_correction_is_found_at_the_first_step) {
+  GradeReport r = grade_saliency("tests/submissions/saliency/adam_without_bias_correction");
+  EXPECT_THAT(test_named(r, "optimize_mask, preserve, 5 steps against the reference").message,
+              HasSubstr("agree at iteration 0 and differ from iteration 1"));
+}
+
+TEST(grade_saliency, a_resize_with_corners_aligned_is_named_as_such) {
+  GradeReport r = grade_saliency("tests/submissions/saliency/resize_aligns_corners");
+  EXPECT_THAT(test_named(r, "resize_bilinear, 7 x 7 to 28 x 28").message,
+              HasSubstr("aligns the corners"));
+}
+
 TEST(grade_saliency, a_map_without_relu_is_named_as_such) {
   GradeReport r = grade_saliency("tests/submissions/saliency/grad_cam_without_relu");
   EXPECT_THAT(test_named(r, "Grad-CAM on conv2, the last conv layer").message,

@@ -220,6 +220,85 @@ void derive_mask_effect(const Bundle& inputs, Bundle& outputs) {
   outputs.put("probability_drop", drop);
 }
 
+// Where a learned mask first left the reference's: the first iteration whose recorded target
+// scores differ. Row 0 is the score of x * sigma(m) before any step, so it tells the start from
+// the steps.
+std::string explain_optimize(const Bundle&, const std::string& output, const Bundle& expected,
+                             const Bundle& got) {
+  if ((output != "mask" && output != "target_scores") || !got.has("target_scores")) return "";
+  const Mat& e = expected.mat("target_scores");
+  const Mat& g = got.mat("target_scores");
+  if (e.rows() != g.rows() || e.cols() != g.cols()) return "";
+  auto same = [](const auto& a, const auto& b) {
+    return ((a - b).array().abs() <= 1e-9 + 1e-7 * b.array().abs()).all();
+  };
+  Eigen::Index first = 0;
+  while (first < e.rows() && same(g.row(first), e.row(first))) ++first;
+  if (first == e.rows()) {
+    return output == "mask" ? "your target scores agree at every iteration but the final mask "
+                              "does not: return sigma(m) after the last step"
+                            : "";
+  }
+  if (first == 0) {
+    return "your target scores differ already at iteration 0, before any step: m must start at "
+           "0 (sigma(m) = 0.5 everywhere), and target_scores(0, n) is the score of x * sigma(m) "
+           "then";
+  }
+  if (first == 1) {
+    return "your target scores agree at iteration 0 and differ from iteration 1: the first Adam "
+           "step differs. With the bias correction (v1 / (1 - 0.9^t), v2 / (1 - 0.999^t), t from "
+           "1) the first step is lr * g / (|g| + 1e-8), about lr in every coordinate; or the "
+           "gradient (mask_objective) or the learning rate";
+  }
+  return fmt::format("your target scores agree up to iteration {} and differ from iteration {}: "
+                     "something carried from step to step (Adam's v1 and v2, or t, not kept "
+                     "between steps; a gradient added to the last one)",
+                     first - 1, first);
+}
+
+// A resize by another rule: corners aligned, or the nearest pixel instead of a mix.
+std::string explain_resize(const Bundle& in, const std::string& output, const Bundle& expected,
+                           const Bundle& got) {
+  if (output != "out" || !got.has("out")) return "";
+  const Mat& map = in.mat("map");
+  const Mat& g = got.mat("out");
+  const Mat& e = expected.mat("out");
+  if (e.rows() != g.rows() || e.cols() != g.cols()) return "";
+  const Eigen::Index rows = g.rows(), cols = g.cols();
+  Mat corners(rows, cols), nearest(rows, cols);
+  auto corner = [](Eigen::Index in, Eigen::Index out, Eigen::Index i) {
+    return out == 1 ? 0.0 : static_cast<double>(i) * static_cast<double>(in - 1) /
+                                static_cast<double>(out - 1);
+  };
+  for (Eigen::Index i = 0; i < rows; ++i) {
+    for (Eigen::Index j = 0; j < cols; ++j) {
+      const double y = corner(map.rows(), rows, i), x = corner(map.cols(), cols, j);
+      const Eigen::Index y0 = static_cast<Eigen::Index>(std::floor(y)),
+                         x0 = static_cast<Eigen::Index>(std::floor(x));
+      const Eigen::Index y1 = std::min(y0 + 1, map.rows() - 1), x1 = std::min(x0 + 1, map.cols() - 1);
+      const double a = y - static_cast<double>(y0), b = x - static_cast<double>(x0);
+      corners(i, j) = (1 - a) * ((1 - b) * map(y0, x0) + b * map(y0, x1)) +
+                      a * ((1 - b) * map(y1, x0) + b * map(y1, x1));
+      const auto at = [](Eigen::Index in, Eigen::Index out, Eigen::Index k) {
+        return std::min(in - 1, static_cast<Eigen::Index>(std::floor(
+                                    (static_cast<double>(k) + 0.5) * static_cast<double>(in) /
+                                    static_cast<double>(out))));
+      };
+      nearest(i, j) = map(at(map.rows(), rows, i), at(map.cols(), cols, j));
+    }
+  }
+  if (g.isApprox(corners, 1e-9)) {
+    return "your resize aligns the corners (y = i * (rows - 1) / (out_rows - 1), PyTorch's "
+           "align_corners=True); the contract samples at pixel centres, y = (i + 0.5) * rows / "
+           "out_rows - 0.5, clamped to [0, rows - 1]";
+  }
+  if (g.isApprox(nearest, 1e-9)) {
+    return "your resize takes the nearest pixel; the contract mixes the four pixels around each "
+           "sample (bilinear)";
+  }
+  return "";
+}
+
 std::string explain_cam(const Bundle&, const std::string& output, const Bundle& expected,
                         const Bundle& got) {
   if (output != "cam" || !got.has("cam")) return "";
@@ -268,9 +347,10 @@ void add_saliency_cases(CaseCatalog& c) {
                         {"lr", {0.1, "Adam's learning rate"}}});
   CaseDef optimize{"saliency.optimize_mask", "optimize_mask", optimize_args, optimize_inputs};
   optimize.derive = derive_mask_effect;
+  optimize.explain = explain_optimize;
   c.add(std::move(optimize));
 
-  c.add({"saliency.resize_bilinear", "resize_bilinear",
+  CaseDef resize{"saliency.resize_bilinear", "resize_bilinear",
          {{"rows", {std::int64_t{7}, "the map's rows"}},
           {"cols", {std::int64_t{7}, "the map's columns"}},
           {"out_rows", {std::int64_t{28}, "the output's rows"}},
@@ -285,7 +365,9 @@ void add_saliency_cases(CaseCatalog& c) {
            in.put("out_rows", std::int64_t{orow});
            in.put("out_cols", std::int64_t{ocol});
            return in;
-         }});
+         }};
+  resize.explain = explain_resize;
+  c.add(std::move(resize));
 
   std::map<std::string, ArgDef> cam_args = model_args();
   cam_args["model"] = {std::string("cnn"), "cnn (Grad-CAM needs the CNN's feature maps)"};
