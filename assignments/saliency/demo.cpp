@@ -345,7 +345,9 @@ void write_figure(const fs::path& path, const std::string& title, const std::str
     cells.push_back(from_grayscale(as_image(m.preserve.row(n)), 0.0, 1.0, kCell));
     captions.push_back("preserve mask");
     cells.push_back(from_grayscale(as_image(m.deletion.row(n)), 0.0, 1.0, kCell));
-    captions.push_back("deletion mask");
+    // an all-white mask would pass for an empty cell on the white page
+    captions.push_back(m.deletion.row(n).minCoeff() > 0.95 ? "deletion: removes nothing"
+                                                           : "deletion mask");
     if (cam) {
       cells.push_back(overlay_heatmap(image, as_image(m.cam.row(n)), 0.6));
       captions.push_back("Grad-CAM, conv2");
