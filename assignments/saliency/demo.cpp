@@ -141,13 +141,17 @@ double accuracy_of(const Classifier& model, const Mat& X, const IVec& y) {
   return static_cast<double>(correct) / static_cast<double>(X.rows());
 }
 
-// A function of a batch, kRows rows at a time (the CNN's maps hold a megabyte per image), the
-// batches side by side on OpenBLAS's threads (common/parallel.hpp).
+// A function of a batch, at most kRows rows at a time (the CNN's maps hold a megabyte per image)
+// and at least one batch per worker, the batches side by side on OpenBLAS's threads
+// (common/parallel.hpp): each batch's products then run on one thread, which for the CNN's
+// learned mask is nearly twice as fast as one batch on two.
 template <class F>
 Mat in_batches(const Mat& X, const IVec& t, F f) {
   Mat out(X.rows(), X.cols());
-  parallel_for((X.rows() + kRows - 1) / kRows, [&](long b, int) {
-    const Index start = b * kRows, rows = std::min(kRows, X.rows() - start);
+  const long workers = parallel_workers();
+  const Index size = std::max<Index>(1, std::min<Index>(kRows, (X.rows() + workers - 1) / workers));
+  parallel_for((X.rows() + size - 1) / size, [&](long b, int) {
+    const Index start = b * size, rows = std::min(size, X.rows() - start);
     out.middleRows(start, rows) = f(X.middleRows(start, rows), t.segment(start, rows));
   });
   return out;

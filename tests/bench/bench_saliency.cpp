@@ -44,11 +44,14 @@ Mat uniform(long rows, long cols, long fan_in, std::mt19937_64& rng) {
   return m;
 }
 
-// f on the rows of X, up to 250 at a time, the batches side by side on OpenBLAS's threads, as
-// the saliency demo runs them
+// f on the rows of X, at most 250 at a time and at least one batch per worker, the batches side
+// by side on OpenBLAS's threads, as the saliency demo runs them
 void in_batches(const Mat& X, const IVec& t, const std::function<void(const Mat&, const IVec&)>& f) {
-  parallel_for((X.rows() + 249) / 250, [&](long b, int) {
-    const Eigen::Index start = b * 250, rows = std::min<Eigen::Index>(250, X.rows() - start);
+  const long workers = parallel_workers();
+  const Eigen::Index size =
+      std::max<Eigen::Index>(1, std::min<Eigen::Index>(250, (X.rows() + workers - 1) / workers));
+  parallel_for((X.rows() + size - 1) / size, [&](long b, int) {
+    const Eigen::Index start = b * size, rows = std::min(size, X.rows() - start);
     f(X.middleRows(start, rows), t.segment(start, rows));
   });
 }
@@ -113,7 +116,10 @@ int main(int argc, char** argv) {
             n);
   const Mat Xm = X.topRows(cnn_masks);
   const IVec tm = t.head(cnn_masks);
-  per_image("cnn_mask", seconds_of([&] { optimize_mask(cnn, Xm, tm, iters, 0.1); }, quick ? 1 : 1),
+  per_image("cnn_mask", seconds_of([&] { in_batches(Xm, tm, [&](const Mat& x, const IVec& y) {
+                                           optimize_mask(cnn, x, y, iters, 0.1);
+                                         }); },
+                                   1),
             static_cast<double>(cnn_masks));
   return 0;
 }
