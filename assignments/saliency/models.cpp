@@ -84,6 +84,27 @@ void conv_relu_back(const Mat& dout, const Mat& out, const Mat& bank, long c, lo
   col2im(bank.transpose() * dz, c, h, w, dimage);
 }
 
+// The 2 x 2 max pool with stride 2 of one image's f maps of h x w (contiguous, row-major) into
+// f maps of h/2 x w/2; with `arg`, also the position 0..3 of each window's first maximum in
+// row-major order (the one its gradient goes to).
+void max_pool(const double* a, long f, long h, long w, double* out, int* arg = nullptr) {
+  for (long k = 0; k < f; ++k) {
+    for (long i = 0; i < h / 2; ++i) {
+      for (long j = 0; j < w / 2; ++j) {
+        const double* p = a + (k * h + 2 * i) * w + 2 * j;
+        const double window[4] = {p[0], p[1], p[w], p[w + 1]};
+        int best = 0;
+        for (int q = 1; q < 4; ++q) {
+          if (window[q] > window[best]) best = q;
+        }
+        const long at = (k * (h / 2) + i) * (w / 2) + j;
+        out[at] = window[best];
+        if (arg) arg[at] = best;
+      }
+    }
+  }
+}
+
 // Pointers to image n of a tensor and to row n of a matrix.
 double* image_of(Tensor4& t, Index n) { return t.data() + n * (t.size() / t.dimension(0)); }
 const double* image_of(const Tensor4& t, Index n) {
@@ -208,17 +229,10 @@ Tensor4 Cnn::maps(const Mat& X, CamLayer layer, Tensor4* a1_out) const {
     if (a1_out) std::copy(a1.data(), a1.data() + a1.size(), image_of(*a1_out, n));
     const Mat a2 = conv_relu(a1.data(), c.filters1, h, w, params_.at("W2"), params_.at("b2"));
     double* out = image_of(A, n);
-    if (!pooled) {
+    if (pooled) {
+      max_pool(a2.data(), c.filters2, h, w, out);
+    } else {
       std::copy(a2.data(), a2.data() + a2.size(), out);
-      return;
-    }
-    for (long f = 0; f < c.filters2; ++f) {
-      for (long i = 0; i < h / 2; ++i) {
-        for (long j = 0; j < w / 2; ++j) {
-          const double* p = a2.row(f).data() + 2 * i * w + 2 * j;
-          out[(f * (h / 2) + i) * (w / 2) + j] = std::max(std::max(p[0], p[1]), std::max(p[w], p[w + 1]));
-        }
-      }
     }
   });
   return A;
@@ -231,16 +245,8 @@ Mat Cnn::scores_from(const Tensor4& A, CamLayer layer) const {
     require(A.dimension(1) == c.filters2 && A.dimension(2) == c.height && A.dimension(3) == c.width,
             "Cnn::scores_from", "A has shape " + shape_of(A) + " but conv2's maps are (N, F2, H, W)");
     P = Tensor4(A.dimension(0), c.filters2, c.height / 2, c.width / 2);
-    const long h = c.height, w = c.width;
     for (Index n = 0; n < A.dimension(0); ++n) {
-      for (long f = 0; f < c.filters2; ++f) {
-        for (long i = 0; i < h / 2; ++i) {
-          for (long j = 0; j < w / 2; ++j) {
-            P(n, f, i, j) = std::max(std::max(A(n, f, 2 * i, 2 * j), A(n, f, 2 * i, 2 * j + 1)),
-                                     std::max(A(n, f, 2 * i + 1, 2 * j), A(n, f, 2 * i + 1, 2 * j + 1)));
-          }
-        }
-      }
+      max_pool(image_of(A, n), c.filters2, c.height, c.width, image_of(P, n));
     }
   } else {
     require(A.dimension(1) == c.filters2 && A.dimension(2) == c.height / 2 &&
@@ -266,23 +272,13 @@ Tensor4 Cnn::features_gradient(const Tensor4& A, CamLayer layer, const Mat& dsco
   // the pooled maps, and the position of each window's first maximum (row-major)
   const Index N = A.dimension(0);
   Tensor4 P(N, c.filters2, h / 2, w / 2);
-  Eigen::Tensor<int, 4, Eigen::RowMajor> arg(N, c.filters2, h / 2, w / 2);
+  const long pooled = c.filters2 * (h / 2) * (w / 2);  // one image's pooled values
+  std::vector<int> arg(static_cast<std::size_t>(N * pooled));
   if (layer == CamLayer::pool) {
     P = A;
   } else {
     for (Index n = 0; n < N; ++n) {
-      for (long f = 0; f < c.filters2; ++f) {
-        for (long i = 0; i < h / 2; ++i) {
-          for (long j = 0; j < w / 2; ++j) {
-            int best = 0;
-            for (int q = 1; q < 4; ++q) {
-              if (A(n, f, 2 * i + q / 2, 2 * j + q % 2) > A(n, f, 2 * i + best / 2, 2 * j + best % 2)) best = q;
-            }
-            arg(n, f, i, j) = best;
-            P(n, f, i, j) = A(n, f, 2 * i + best / 2, 2 * j + best % 2);
-          }
-        }
-      }
+      max_pool(image_of(A, n), c.filters2, h, w, image_of(P, n), arg.data() + n * pooled);
     }
   }
   Mat hidden = flatten(P) * params_.at("W3");
@@ -297,7 +293,7 @@ Tensor4 Cnn::features_gradient(const Tensor4& A, CamLayer layer, const Mat& dsco
     for (long f = 0; f < c.filters2; ++f) {
       for (long i = 0; i < h / 2; ++i) {
         for (long j = 0; j < w / 2; ++j) {
-          const int best = arg(n, f, i, j);
+          const int best = arg[static_cast<std::size_t>(n * pooled + (f * (h / 2) + i) * (w / 2) + j)];
           dA(n, f, 2 * i + best / 2, 2 * j + best % 2) = dP(n, f, i, j);
         }
       }
