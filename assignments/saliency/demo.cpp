@@ -22,6 +22,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -521,12 +522,17 @@ Study study(const std::string& net, const Classifier& model, const Classifier& r
   return out;
 }
 
-// the pixels in a random order (seeded: the same for both nets)
+// the pixels in a random order, drawn per image from a seed made of its pixels: the same for
+// both nets and however the images are split into batches
 Mat random_order(const Classifier&, const Mat& X, const IVec&) {
-  std::mt19937_64 rng(7 + static_cast<std::uint64_t>(X.rows()));
   std::uniform_real_distribution<double> u(0.0, 1.0);
   Mat r(X.rows(), X.cols());
-  for (Index i = 0; i < r.size(); ++i) r.data()[i] = u(rng);
+  for (Index n = 0; n < X.rows(); ++n) {
+    const std::string_view pixels(reinterpret_cast<const char*>(X.row(n).data()),
+                                  sizeof(double) * static_cast<std::size_t>(X.cols()));
+    std::mt19937_64 rng(7 + std::hash<std::string_view>{}(pixels));
+    for (Index j = 0; j < X.cols(); ++j) r(n, j) = u(rng);
+  }
   return r;
 }
 
