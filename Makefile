@@ -13,7 +13,17 @@ PACKAGES := build-essential cmake ninja-build ccache pkg-config git \
             nlohmann-json3-dev python3-jsonschema libcli11-dev \
             libcairo2-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core
 
-.PHONY: all bootstrap configure build test demo bench skeletons clean
+.PHONY: all bootstrap configure build test demo bench skeletons clean repository-only
+
+# A student release (pixelgrad release) has no reference, tests or tools: `make build` and the
+# grader's check are what it offers.
+repository-only:
+	@if [ ! -d reference ] || [ ! -d tests ]; then \
+	  echo "make: this is a student release: it has no test suite, reference demos or skeleton"; \
+	  echo "generator. Build with 'make build', then check your work with"; \
+	  echo "'build/grader/pixelgrad check <assignment>' (README.md)"; \
+	  exit 2; \
+	fi
 
 all: build
 
@@ -50,13 +60,13 @@ configure: bootstrap
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-test: build
+test: repository-only build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-demo: build
+demo: repository-only build
 	@./tools/demo.sh $(BUILD_DIR)
 
-bench: build
+bench: repository-only build
 	$(BUILD_DIR)/tests/bench/bench_knn
 	tests/bench/linear_vs_numpy.sh $(BUILD_DIR)
 	$(BUILD_DIR)/tests/bench/bench_backprop
@@ -67,7 +77,7 @@ bench: build
 	tests/bench/saliency_vs_torch.sh $(BUILD_DIR)
 
 # regenerate the student skeletons (assignments/*/*.cpp) from the reference sources
-skeletons: build
+skeletons: repository-only build
 	$(BUILD_DIR)/tools/pg-skeletonize reference assignments
 
 clean:

@@ -28,6 +28,7 @@ usage:
   pixelgrad check <assignment>... | --all [--debug] [--format F] [--output PATH] [--kit DIR]
   pixelgrad grade --assignment A --submission DIR|ZIP [--rubric FILE] [--format F] [--output PATH]
                   [--kit DIR]
+  pixelgrad release --output DIR [--assignment A]... [--kit DIR]
   pixelgrad help [<command>]
   pixelgrad <command> --help)";
 
@@ -92,13 +93,14 @@ std::string usage() {
   app.add_subcommand("check",
                      "student mode: builds your working tree's files and runs the public tests");
   app.add_subcommand("grade", "grades one submission (a folder or a .zip)");
+  app.add_subcommand("release", "writes the student release: no solution code, no hidden test");
   app.add_subcommand("help", "prints this text, or a command's options");
   return app.help();
 }
 
 CommandLine parse_command_line(const std::vector<std::string>& args) {
   CommandLine cl;
-  if (args.empty()) refuse("no command given: use check, grade or help", "");
+  if (args.empty()) refuse("no command given: use check, grade, release or help", "");
   const std::string& first = args.front();
   if (first == "help" || first == "--help" || first == "-h") {
     cl.command = "help";
@@ -107,15 +109,17 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
       return cl;
     }
     // `pixelgrad help grade` is `pixelgrad grade --help`
-    if (args.size() > 2 || (args[1] != "grade" && args[1] != "check")) {
-      refuse(fmt::format("pixelgrad help takes one command name (grade or check), not '{}'",
+    if (args.size() > 2 || (args[1] != "grade" && args[1] != "check" && args[1] != "release")) {
+      refuse(fmt::format("pixelgrad help takes one command name (check, grade or release), not '{}'",
                          fmt::join(args.begin() + 1, args.end(), " ")),
              "");
     }
     return parse_command_line({args[1], "--help"});
   }
-  if (first != "grade" && first != "check") {
-    refuse(fmt::format("unknown command '{}'; the commands are check, grade and help", first), "");
+  if (first != "grade" && first != "check" && first != "release") {
+    refuse(fmt::format("unknown command '{}'; the commands are check, grade, release and help",
+                       first),
+           "");
   }
   cl.command = first;
   if (first == "check") {
@@ -168,6 +172,27 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
                   "checks, so that a test that crashes (or reads outside an array) names the line "
                   "of your code where it happened; slower, and the speed tests are left out");
 
+  CLI::App* release = app.add_subcommand(
+      "release", "writes the student release: no solution code, no hidden test");
+  release->description(
+      "pixelgrad release: writes the folder students get: the released assignments' headers, "
+      "skeletons, handouts and demos, the common code, the data loaders and the grader with the "
+      "public tests and the reference's recorded answers to them (so that check works), and a "
+      "README. Never the reference, hidden tests, or later assignments. An assignment brings the "
+      "earlier ones its code builds on (conv: backprop; saliency: backprop and conv).\n"
+      "usage: pixelgrad release --output DIR [--assignment A]... [--kit DIR]");
+  release->add_option("--output", cl.output,
+                      "the release folder (required): a new or empty folder")
+      ->option_text("DIR");
+  release->add_option("--assignment", cl.assignments,
+                      "an assignment to release (repeat it for more); else all of them")
+      ->option_text("A");
+  release->add_option("--kit", cl.kit,
+                      fmt::format("the kit whose reference runners record the answers; else "
+                                  "$PIXELGRAD_KIT, else {}",
+                                  default_kit_dir()))
+      ->option_text("DIR");
+
   for (CLI::App* sub : {grade, check}) {
     sub->add_option("--format", cl.format,
                     fmt::format("the report's format: {}; text is the default", format_names()))
@@ -196,7 +221,9 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     refuse(fmt::format("unknown format '{}'; use one of {}", cl.format, format_names()),
            cl.command);
   }
-  if (cl.command == "grade") {
+  if (cl.command == "release") {
+    if (cl.output.empty()) refuse("release needs --output DIR (a new or empty folder)", "release");
+  } else if (cl.command == "grade") {
     if (cl.assignment.empty()) refuse("grade needs --assignment NAME (e.g. knn)", "grade");
     if (cl.submission.empty()) refuse("grade needs --submission FOLDER or ZIP", "grade");
   } else {

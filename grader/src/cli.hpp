@@ -8,17 +8,17 @@
 namespace pg::grader {
 
 struct CommandLine {
-  std::string command;  // "grade", "check" or "help"
+  std::string command;  // "grade", "check", "release" or "help"
   std::string help;     // not empty: --help (or `help`) was asked for; print it and exit 0
   // grade
   std::string assignment;  // --assignment
   std::string submission;  // --submission
   std::string rubric;      // --rubric, or ""
-  // check
-  std::vector<std::string> assignments;  // the names given
+  // check (the names given) and release (--assignment, repeated)
+  std::vector<std::string> assignments;
   bool all = false;                      // --all
   bool debug = false;                    // --debug: a sanitizer build that finds a crash's line
-  // both
+  // grade and check (release: --output is its folder)
   std::string format = "text";  // --format, one of format_names()
   std::string output;           // --output, or "" (stdout)
   std::string kit;              // --kit, or "" (default_kit_dir())

@@ -405,6 +405,13 @@ class Grader {
         data_(data),
         profile_(profile) {}
 
+  // The reference's answers come from `recorded` instead of a runner; a timed answer's CPU time
+  // is scaled by a calibration run here, right before the submission's, over the one recorded
+  // with it (RecordedAnswer::calibration_s).
+  void use_recorded(const Recording* recorded) { recorded_ = recorded; }
+  // Every answer the reference runner gives is also kept in `into`.
+  void record_into(Recording* into) { record_into_ = into; }
+
   // `debug`: the runner was built with the sanitizers (check --debug); `view` names the files.
   void set_student_runner(const std::string& runner, bool debug, const BuildView& view) {
     student_runner_ = runner;
@@ -561,8 +568,31 @@ class Grader {
   // The reference's outputs for `inputs`, or nullopt (r then says why). `cost` gets the CPU
   // time of its load and of its call.
   std::optional<wire::Bundle> reference(const SealedPayload& inputs, const wire::Message& call,
-                                        TestResult& r, RunCost& cost) {
+                                        TestResult& r, RunCost& cost, bool timed = false) {
     Lap lap(profile_.reference);
+    std::string key;
+    if (recorded_ || record_into_) {
+      key = Recording::key(call.fields.text("case"), inputs.bytes(), inputs.crc32());
+    }
+    if (recorded_) {
+      const RecordedAnswer* a = recorded_->find(key);
+      if (!a) {
+        r.message = fmt::format(
+            "there is no recorded reference answer for this test's inputs ({}): the rubric or the "
+            "data set differs from the one the release was made with. Use the release's own "
+            "grader/rubrics folder and Debian's dataset-fashion-mnist files, or ask the course "
+            "staff for the current release",
+            key);
+        return std::nullopt;
+      }
+      cost = a->cost;
+      if (timed && a->calibration_s > 0) {
+        const double speed = calibration_seconds() / a->calibration_s;
+        cost = {cost.load * speed, cost.call * speed};
+        speeds_.push_back(speed);
+      }
+      return a->outputs;
+    }
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (!ref_ || !ref_->alive()) {
         Limits generous;
@@ -587,6 +617,9 @@ class Grader {
         return std::nullopt;
       }
       cost = {l.cpu_seconds, c.cpu_seconds};
+      if (record_into_) {
+        record_into_->put(key, c.reply.fields, cost, timed ? calibration_seconds() : 0.0);
+      }
       return c.reply.fields;
     }
     r.message = "the reference runner did not answer; is the kit built (make build)?";
@@ -636,7 +669,7 @@ class Grader {
       expected = std::move(ahead->expected);
       if (!expected) r.message = ahead->failure;
     } else {
-      expected = reference(inputs, call, r, ref_cost);
+      expected = reference(inputs, call, r, ref_cost, t.timing.has_value());
     }
     if (!expected) return;
     *expected = with_derived(def, all_inputs, std::move(*expected));
@@ -757,7 +790,9 @@ class Grader {
   }
 
   // Interleaved rounds, reference then student, each round on inputs of its own (the seed plus
-  // the round's number), so that nothing can be cached between rounds. Each exchange's CPU time
+  // the round's number), so that nothing can be cached between rounds; except when the
+  // reference's answers are recorded or come from a recording (a student release), where every
+  // round runs on the graded run's inputs, so that a speed test needs one recorded answer. Each exchange's CPU time
   // is measured by the kernel for every process and thread of the runner; compare_times() says
   // how a run's load and call count (timing.hpp).
   void time_it(const TestSpec& t, const CaseDef& def, const wire::Message& call,
@@ -769,8 +804,9 @@ class Grader {
       wire::Bundle all_inputs;
       SealedPayload inputs;
     };
+    const bool one_input = recorded_ || record_into_;
     auto make_round = [&](int rep) {
-      const std::uint64_t seed = t.seed + static_cast<std::uint64_t>(rep);
+      const std::uint64_t seed = one_input ? t.seed : t.seed + static_cast<std::uint64_t>(rep);
       wire::Bundle all_inputs = inputs_for(t, def, seed);
       SealedPayload inputs = seal(def, all_inputs);
       return Round{std::move(all_inputs), std::move(inputs)};
@@ -778,13 +814,13 @@ class Grader {
     std::future<Round> next;
     if (t.timing->repeats > 1) next = std::async(std::launch::async, make_round, 1);
     for (int rep = 1; rep < t.timing->repeats; ++rep) {
-      const std::uint64_t seed = t.seed + static_cast<std::uint64_t>(rep);
+      const std::uint64_t seed = one_input ? t.seed : t.seed + static_cast<std::uint64_t>(rep);
       const Round round = next.get();
       if (rep + 1 < t.timing->repeats) next = std::async(std::launch::async, make_round, rep + 1);
       const wire::Bundle& all_inputs = round.all_inputs;
       const SealedPayload& inputs = round.inputs;
       RunCost ref_cost, student_cost;
-      std::optional<wire::Bundle> expected = reference(inputs, call, r, ref_cost);
+      std::optional<wire::Bundle> expected = reference(inputs, call, r, ref_cost, true);
       if (!expected) {
         r.verdict = Verdict::grader_error;
         return;
@@ -821,6 +857,15 @@ class Grader {
     } else {
       r.message = fmt::format("{} (at most {} allowed)", said, limit);
     }
+    if (recorded_ && !speeds_.empty()) {
+      std::sort(speeds_.begin(), speeds_.end());
+      r.message += fmt::format(
+          ". The reference's time here is an estimate: its time recorded with this release, "
+          "times {:.2f} (how much slower this machine ran a fixed piece of work, the median of {} "
+          "runs between yours); the grader times the reference itself",
+          speeds_[speeds_.size() / 2], speeds_.size());
+    }
+    speeds_.clear();
   }
 
   // What usually makes a vectorized function slow, by case.
@@ -1080,6 +1125,10 @@ class Grader {
   };
   std::map<std::string, std::unique_ptr<Ahead>> ahead_;
   std::optional<RunnerSession> ref_;
+  const Recording* recorded_ = nullptr;
+  Recording* record_into_ = nullptr;
+  // a speed test's replayed rounds: this machine's calibration time over the recorded one
+  std::vector<double> speeds_;
   std::map<std::string, std::future<TestResult>> beside_;  // results of the tests run beside
   std::future<void> beside_thread_;
 };
@@ -1170,6 +1219,8 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
   report.title = rubric.title;
   report.gradescope = rubric.gradescope;
   std::vector<TestSpec> tests;
+  report.hidden_not_run = rubric.hidden_tests;  // a release's public rubric left them out
+  report.hidden_not_run_points = rubric.hidden_points;
   for (const auto& t : rubric.tests) {
     if (options.debug && t.timing && (!options.public_only || t.visibility == Visibility::visible)) {
       report.timed_not_run += 1;  // a sanitizer build's speed says nothing
@@ -1193,6 +1244,30 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
   } catch (const std::runtime_error& e) {
     throw UsageError(e.what());
   }
+  // a release has no reference runner: its recorded answers stand in
+  const Recording* recorded = options.recorded;
+  std::unique_ptr<Recording> loaded;
+  if (!recorded && !fs::exists(kit.reference_runner(rubric.assignment))) {
+    const std::string path =
+        recording_path(fs::path(rubric_path).parent_path().string(), rubric.assignment);
+    if (!fs::exists(path)) {
+      throw UsageError(fmt::format(
+          "there is neither a reference runner for {} ({}) nor recorded reference answers ({}): "
+          "build the kit with make build, or in a student release, check that the release "
+          "includes this assignment",
+          rubric.assignment, kit.reference_runner(rubric.assignment), path));
+    }
+    try {
+      loaded = Recording::load(path);
+    } catch (const RecordingError& e) {
+      throw UsageError(e.what());
+    }
+    if (loaded->assignment != rubric.assignment) {
+      throw UsageError(fmt::format("{} holds the answers of '{}', not of '{}'", path,
+                                   loaded->assignment, rubric.assignment));
+    }
+    recorded = loaded.get();
+  }
   std::optional<SlotLock> slot;
   if (options.slot < 0) slot.emplace(SlotLock::acquire());
   const SandboxPolicy policy = detect_sandbox(slot ? slot->slot() : options.slot);
@@ -1215,6 +1290,8 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
 
   report.profile.prepare = std::chrono::duration<double>(Clock::now() - start).count();
   Grader grader(rubric, policy, kit.reference_runner(rubric.assignment), data, report.profile);
+  grader.use_recorded(recorded);
+  grader.record_into(options.record_into);
   for (auto& [name, inputs] : first_inputs) grader.keep_inputs(name, std::move(inputs));
   first_inputs.clear();
   // the reference answers the untimed tests while the submission compiles (one file keeps one

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cases.hpp"
+#include "recording.hpp"
 #include "result.hpp"
 #include "rubric.hpp"
 
@@ -32,6 +33,11 @@ struct GradeOptions {
   bool debug = false;          // check --debug: a sanitizer build (BuildView::debug), more time
                                // and memory for each run, no speed tests
   int slot = -1;               // sandbox slot (and uid); -1 takes the lowest free one
+  // Recorded reference answers (recording.hpp) used instead of a reference runner; when null and
+  // the kit has no reference runner for the assignment (a student release), the recording next
+  // to the rubric's folder (<rubrics>/../recorded/<assignment>.pgr) is used.
+  const Recording* recorded = nullptr;
+  Recording* record_into = nullptr;  // not null: every answer the reference runner gives is kept
   std::function<void(const TestResult&)> on_test;  // progress, called after each test
 };
 

@@ -2,10 +2,7 @@
 // before grading (the assignment, the --output file, the contract headers `check` compiles
 // against), grades, writes reports, and maps outcomes to exit statuses (0 graded, 2 usage or
 // configuration error, 1 internal error). Not grading logic: see grade.cpp.
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,9 +24,9 @@
 #include "cases.hpp"
 #include "cli.hpp"
 #include "grade.hpp"
+#include "process.hpp"
+#include "release.hpp"
 #include "report.hpp"
-
-extern char** environ;
 
 namespace {
 
@@ -162,37 +159,8 @@ int run_grading(GradeOptions options, Format format, const std::string& output,
 // The text of `relative` (to `root`) as last committed in the git repository holding `root`, or
 // nullopt (not a repository, not committed, no git).
 std::optional<std::string> committed(const fs::path& root, const std::string& relative) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return std::nullopt;
-  posix_spawn_file_actions_t actions;
-  ::posix_spawn_file_actions_init(&actions);
-  ::posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-  ::posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  const std::vector<std::string> args = {
-      "git", "-c", "safe.directory=" + root.string(), "-C", root.string(), "show",
-      "HEAD:./" + relative};
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  const int spawned = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
-  ::posix_spawn_file_actions_destroy(&actions);
-  ::close(fds[1]);
-  std::string text;
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = ::read(fds[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fds[0]);
-  if (spawned != 0) return std::nullopt;
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
-  return text;
+  return output_of({"git", "-c", "safe.directory=" + root.string(), "-C", root.string(), "show",
+                    "HEAD:./" + relative});
 }
 
 // The contract headers `check` compiles against: the course's, as the grader has them. The kit
@@ -339,6 +307,17 @@ int check_command(const CommandLine& cl) {
   return worst;
 }
 
+int release_command(const CommandLine& cl) {
+  ReleaseOptions o;
+  o.source_dir = PIXELGRAD_SOURCE_DIR;
+  o.output = cl.output;
+  o.assignments = cl.assignments;
+  o.kit_dir = cl.kit;
+  o.say = [](const std::string& line) { std::cerr << "pixelgrad release: " << line << "\n"; };
+  make_release(o);
+  return 0;
+}
+
 int main_checked(int argc, char** argv) {
   const CommandLine cl = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
   if (!cl.help.empty()) {
@@ -346,6 +325,7 @@ int main_checked(int argc, char** argv) {
     return 0;
   }
   if (cl.command == "grade") return grade_command(cl);
+  if (cl.command == "release") return release_command(cl);
   return check_command(cl);
 }
 

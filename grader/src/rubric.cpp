@@ -272,7 +272,9 @@ class Parser {
   }
 
   Rubric rubric(const YAML::Node& root) const {
-    check_map(root, {"assignment", "title", "submission", "limits", "build", "tests", "gradescope"},
+    check_map(root,
+              {"assignment", "title", "submission", "limits", "build", "tests", "gradescope",
+               "hidden"},
               "the rubric");
     for (const char* key : {"assignment", "submission", "tests"}) {
       if (!root[key]) fail(root, fmt::format("the rubric needs '{}'", key));
@@ -331,6 +333,21 @@ class Parser {
     if (root["limits"]) r.limits = limits(root["limits"], r.limits, "limits");
     if (root["build"]) r.build = limits(root["build"], r.build, "build");
     if (root["gradescope"]) r.gradescope = gradescope(root["gradescope"]);
+    if (root["hidden"]) {
+      // written by `pixelgrad release`: the hidden tests it left out of a public rubric
+      check_map(root["hidden"], {"tests", "points"}, "hidden");
+      for (const char* key : {"tests", "points"}) {
+        if (!root["hidden"][key]) fail(root["hidden"], fmt::format("hidden needs '{}'", key));
+      }
+      const auto count = scalar<std::int64_t>(root["hidden"]["tests"], "hidden.tests",
+                                              "a whole number");
+      const double worth = scalar<double>(root["hidden"]["points"], "hidden.points", "a number");
+      if (count < 0 || worth < 0) {
+        fail(root["hidden"], "hidden.tests and hidden.points cannot be negative");
+      }
+      r.hidden_tests = static_cast<int>(count);
+      r.hidden_points = worth;
+    }
     if (!root["tests"].IsSequence() || root["tests"].size() == 0) {
       fail(root["tests"], "tests must be a list with at least one test");
     }

@@ -105,6 +105,10 @@ struct Rubric {
   Limits build;                    // compiling and linking a submission
   std::vector<TestSpec> tests;
   GradescopeSpec gradescope;
+  // A student release's public rubric holds no hidden test; `hidden:` says how many it left out
+  // and what they are worth, for the reports
+  int hidden_tests = 0;
+  double hidden_points = 0;
 
   // the maximum score: every test's points but the extra credit's
   double total_points() const;

@@ -14,6 +14,8 @@
 #include <cstring>
 #include <thread>
 
+#include "recording.hpp"
+
 namespace pg::grader {
 
 namespace {
@@ -67,6 +69,17 @@ SealedPayload::SealedPayload(const wire::Message& m) {
 
 SealedPayload::~SealedPayload() {
   if (fd_ >= 0) ::close(fd_);
+}
+
+std::uint32_t SealedPayload::crc32() const {
+  if (bytes_ == 0) return Recording::crc_of(nullptr, 0);
+  void* p = ::mmap(nullptr, bytes_, PROT_READ, MAP_SHARED, fd_, 0);
+  if (p == MAP_FAILED) {
+    throw std::runtime_error(std::string("cannot map the inputs' memfd: ") + std::strerror(errno));
+  }
+  const std::uint32_t crc = Recording::crc_of(static_cast<const char*>(p), bytes_);
+  ::munmap(p, bytes_);
+  return crc;
 }
 
 RunnerSession::RunnerSession(const SandboxPolicy& policy, SandboxConfig config)

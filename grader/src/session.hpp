@@ -43,6 +43,8 @@ class SealedPayload {
   SealedPayload& operator=(const SealedPayload&) = delete;
   int fd() const { return fd_; }
   std::size_t bytes() const { return bytes_; }
+  // zlib's CRC-32 of the payload (read back from the memfd), for recorded answers' keys
+  std::uint32_t crc32() const;
 
  private:
   int fd_ = -1;

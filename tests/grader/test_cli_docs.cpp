@@ -36,7 +36,7 @@ std::vector<std::string> words(const std::string& s) {
 }
 
 // The command lines of `file`: lines of fenced code blocks and `inline code` that start with
-// pixelgrad or build/grader/pixelgrad.
+// pixelgrad or build/grader/pixelgrad, but not what a command prints ("pixelgrad release: ...").
 std::vector<Shown> command_lines(const fs::path& file) {
   std::vector<Shown> out;
   std::ifstream in(file);
@@ -49,7 +49,10 @@ std::vector<Shown> command_lines(const fs::path& file) {
       continue;
     }
     const auto is_command = [](const std::string& text) {
-      return text.starts_with("pixelgrad ") || text.starts_with("build/grader/pixelgrad ");
+      const std::vector<std::string> w = words(text);
+      const bool printed = w.size() >= 2 && w[1].ends_with(":");
+      return (text.starts_with("pixelgrad ") || text.starts_with("build/grader/pixelgrad ")) &&
+             !printed;
     };
     if (fenced) {
       const std::string text = line.substr(std::min(line.find_first_not_of(' '), line.size()));
@@ -111,7 +114,8 @@ TEST(cli_docs, every_command_line_in_the_readme_and_the_docs_is_accepted) {
 TEST(cli_docs, commands_and_options_that_do_not_exist_are_refused) {
   for (const std::vector<std::string>& args :
        std::vector<std::vector<std::string>>{{"batch", "--assignment", "knn"},
-                                             {"release", "--output", "dist"},
+                                             {"release"},
+                                             {"release", "--output", "dist", "--format", "json"},
                                              {"gradescope", "--assignment", "knn"},
                                              {"grade", "--assignment", "knn", "--submission", "s",
                                               "--jobs", "4"},

@@ -175,7 +175,18 @@ TEST(rubric_loader, reads_every_visibility) {
 TEST(rubric_loader, rejects_an_unknown_top_level_key) {
   EXPECT_EQ(error_of(kHead + kFirstTest + "points: 10\n"),
             "rubric.yaml:9:1: unknown key 'points' in the rubric; expected one of: assignment, "
-            "build, gradescope, limits, submission, tests, title");
+            "build, gradescope, hidden, limits, submission, tests, title");
+}
+
+// what `pixelgrad release` writes into a public rubric: the hidden tests it left out
+TEST(rubric_loader, reads_how_many_hidden_tests_a_public_rubric_left_out) {
+  const Rubric r = parse(kHead + kFirstTest + "hidden: {tests: 3, points: 7.5}\n");
+  EXPECT_EQ(r.hidden_tests, 3);
+  EXPECT_DOUBLE_EQ(r.hidden_points, 7.5);
+  EXPECT_EQ(error_of(kHead + kFirstTest + "hidden: {tests: 3}\n"),
+            "rubric.yaml:9:9: hidden needs 'points'");
+  EXPECT_EQ(error_of(kHead + kFirstTest + "hidden: {tests: -1, points: 2}\n"),
+            "rubric.yaml:9:9: hidden.tests and hidden.points cannot be negative");
 }
 
 TEST(rubric_loader, rejects_an_unknown_test_key) {

@@ -9,7 +9,10 @@
 
 #include "cases.hpp"
 #include "cases/inputs.hpp"
+#include "cases/causes.hpp"
+// BEGIN COURSE ONLY
 #include "cases/mistakes.hpp"
+// END COURSE ONLY
 
 namespace pg::grader {
 
@@ -305,8 +308,10 @@ void add_backprop_cases(CaseCatalog& c) {
   solver.private_inputs = {"X_test", "y_test"};
   solver.derive = derive_test_accuracy;
   solver.reg_input = "reg";
+  // BEGIN COURSE ONLY
   solver.explain = mistakes::solver;
   solver.variants = {mistakes::no_lr_decay, mistakes::every_row_for_train_accuracy};
+  // END COURSE ONLY
   c.add(std::move(solver));
   CaseDef net{"backprop.fc_net_loss", "FullyConnectedNet::loss",
          {{"hidden_dims", {std::vector<std::int64_t>{6, 5}, "hidden layer sizes (at most 4)"}},
@@ -332,14 +337,18 @@ void add_backprop_cases(CaseCatalog& c) {
                    layer_args(), affine_inputs, affine_grads};
   sandwich.derive = derive_vjp;
   sandwich.examples_input = "x";
+  // BEGIN COURSE ONLY
   sandwich.explain = mistakes::affine_relu;
+  // END COURSE ONLY
   c.add(sandwich);
   for (const auto& [name, function] :
        {std::pair{"backprop.relu", "relu_forward/relu_backward"},
         std::pair{"backprop.sigmoid", "sigmoid_forward/sigmoid_backward"}}) {
     CaseDef layer{name, function, layer_args(), elementwise_inputs, {{"x", {"vjp", "dx"}}}};
     layer.derive = derive_vjp;
+    // BEGIN COURSE ONLY
     if (std::string(name) == "backprop.relu") layer.explain = mistakes::relu;
+    // END COURSE ONLY
     if (std::string(name) == "backprop.sigmoid") layer.nonfinite = mistakes::kSigmoidOverflow;
     c.add(layer);
   }
@@ -357,27 +366,35 @@ void add_backprop_cases(CaseCatalog& c) {
   CaseDef svm{"backprop.svm_loss", "svm_loss", loss_args, loss_inputs,
               {{"scores", {"loss", "dscores"}}}};
   svm.examples_input = "scores";
+  // BEGIN COURSE ONLY
   svm.explain = mistakes::scores_svm_loss;
+  // END COURSE ONLY
   c.add(std::move(svm));
   CaseDef add_mul{"backprop.add_mul", "add_mul_forward/add_mul_backward",
          {{"x", {3.0, "x"}}, {"y", {5.0, "y"}}, {"z", {-2.0, "z"}}, {"dout", {1.0, "upstream"}}},
          circuit_inputs};
+  // BEGIN COURSE ONLY
   add_mul.explain = mistakes::upstream;
+  // END COURSE ONLY
   c.add(std::move(add_mul));
   CaseDef neuron{"backprop.neuron", "neuron_forward/neuron_backward",
          {{"lecture", {false, "the lecture's w = (2, -3), b = -3, x = (-1, -2)"}},
           {"input_dim", {std::int64_t{3}, "D"}},
           {"dout", {1.0, "upstream gradient"}}},
          neuron_inputs};
+  // BEGIN COURSE ONLY
   neuron.explain = mistakes::upstream;
+  // END COURSE ONLY
   c.add(std::move(neuron));
   for (const auto& [rule, learning_rate] : {std::pair{"sgd", 1e-2}, std::pair{"sgd_momentum", 1e-2},
                                             std::pair{"rmsprop", 1e-2}, std::pair{"adam", 1e-3}}) {
     CaseDef update{std::string("backprop.") + rule, rule, optim_args(learning_rate), optim_inputs};
+    // BEGIN COURSE ONLY
     update.explain = [rule = std::string(rule)](const Bundle& in, const std::string& output,
                                                 const Bundle& expected, const Bundle& got) {
       return mistakes::update_rule(rule, in, output, expected, got);
     };
+    // END COURSE ONLY
     c.add(std::move(update));
   }
 }

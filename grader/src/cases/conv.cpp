@@ -256,6 +256,7 @@ Bundle shift_inputs(const Args& a, std::uint64_t seed, DataSource&) {
   return in;
 }
 
+// BEGIN COURSE ONLY
 std::string explain_shift(const Bundle& in, const std::string& output, const Bundle& expected,
                           const Bundle& got) {
   if (output != "shifted" || !got.has("shifted")) return "";
@@ -287,6 +288,7 @@ std::string explain_shift(const Bundle& in, const std::string& output, const Bun
   }
   return "";
 }
+// END COURSE ONLY
 
 Bundle shift_eval_inputs(const Args& a, std::uint64_t seed, DataSource&) {
   const long n = arg_int(a, "num_images"), h = arg_int(a, "height"), w = arg_int(a, "width"),
@@ -538,7 +540,9 @@ void add_conv_cases(CaseCatalog& c) {
                  {"s_min", {std::int64_t{-28}, "the first shift"}},
                  {"s_max", {std::int64_t{28}, "the last shift"}}},
                 shift_inputs};
+  // BEGIN COURSE ONLY
   shift.explain = explain_shift;
+  // END COURSE ONLY
   c.add(std::move(shift));
   c.add({"conv.evaluate_on_shift", "evaluate_on_shift",
          {{"num_images", {std::int64_t{300}, "N (more than one batch of 250)"}},

@@ -33,9 +33,7 @@ inline double argmax_accuracy(const Mat& scores, const IVec& y) {
   Eigen::Index correct = 0;
   for (Eigen::Index i = 0; i < scores.rows(); ++i) {
     Eigen::Index best = 0;
-    for (Eigen::Index j = 1; j < scores.cols(); ++j) {
-      if (scores(i, j) > scores(i, best)) best = j;
-    }
+    scores.row(i).maxCoeff(&best);  // the first of equal maxima
     correct += best == y(i);
   }
   return static_cast<double>(correct) / static_cast<double>(scores.rows());

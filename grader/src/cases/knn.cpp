@@ -7,7 +7,10 @@
 
 #include "cases.hpp"
 #include "cases/inputs.hpp"
+#include "cases/causes.hpp"
+// BEGIN COURSE ONLY
 #include "cases/mistakes.hpp"
+// END COURSE ONLY
 
 namespace pg::grader {
 
@@ -171,8 +174,10 @@ void add_knn_cases(CaseCatalog& c) {
   };
   for (const auto& [name, function] : distance_cases) {
     CaseDef d{name, function, distance_args(), distance_inputs};
+    // BEGIN COURSE ONLY
     d.explain = std::string(name) == "knn.distances_l1" ? mistakes::distances_l1
                                                          : mistakes::distances_l2;
+    // END COURSE ONLY
     if (std::string(name) == "knn.distances_no_loops") d.nonfinite = mistakes::kNegativeRoot;
     c.add(std::move(d));
   }
@@ -187,9 +192,11 @@ void add_knn_cases(CaseCatalog& c) {
              {"duplicates", {std::int64_t{0}, "training points repeated at the end, own labels"}},
          },
          predict_inputs};
+  // BEGIN COURSE ONLY
   predict.ties = mistakes::knn_vote_ties;
   predict.explain = mistakes::predict_labels;
   predict.variants = {mistakes::k_within_test_rows};
+  // END COURSE ONLY
   c.add(std::move(predict));
   CaseDef cv{"knn.cross_validate", "cross_validate",
          {
@@ -202,8 +209,10 @@ void add_knn_cases(CaseCatalog& c) {
              {"data", {std::string("random"), "random, pixels or fashion_mnist"}},
          },
          cv_inputs};
+  // BEGIN COURSE ONLY
   cv.explain = mistakes::cross_validate;
   cv.variants = {mistakes::other_metric};
+  // END COURSE ONLY
   c.add(std::move(cv));
 }
 

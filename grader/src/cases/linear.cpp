@@ -9,7 +9,10 @@
 
 #include "cases.hpp"
 #include "cases/inputs.hpp"
+#include "cases/causes.hpp"
+// BEGIN COURSE ONLY
 #include "cases/mistakes.hpp"
+// END COURSE ONLY
 
 namespace pg::grader {
 
@@ -181,7 +184,9 @@ void add_linear_cases(CaseCatalog& c) {
     loss.examples_input = "X";
     loss.reg_input = "reg";
     loss.regularized = {"W"};
+    // BEGIN COURSE ONLY
     if (std::string(name).starts_with("linear.svm")) loss.explain = mistakes::svm_loss;
+    // END COURSE ONLY
     if (std::string(name).starts_with("linear.softmax")) {
       loss.nonfinite = mistakes::kSoftmaxOverflow;
     }
@@ -190,7 +195,9 @@ void add_linear_cases(CaseCatalog& c) {
   CaseDef train{"linear.train", "LinearClassifier::train", train_args(), train_inputs};
   train.private_inputs = {"X_val", "y_val"};
   train.reg_input = "reg";
+  // BEGIN COURSE ONLY
   train.variants = {mistakes::other_kind};
+  // END COURSE ONLY
   // val_accuracy: argmax of X_val W against y_val, computed here from the W the runner returned
   train.derive = [](const Bundle& inputs, Bundle& outputs) {
     if (!inputs.has("X_val") || !outputs.has("W") || !std::holds_alternative<Mat>(outputs.at("W"))) {
@@ -211,7 +218,9 @@ void add_linear_cases(CaseCatalog& c) {
              {"ties", {false, "two classes with identical weight columns"}},
          },
          predict_inputs};
+  // BEGIN COURSE ONLY
   predict.ties = mistakes::score_ties;
+  // END COURSE ONLY
   c.add(std::move(predict));
   auto search = train_args();
   search["num_val"] = {std::int64_t{100}, "validation rows"};

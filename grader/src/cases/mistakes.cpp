@@ -17,15 +17,6 @@
 
 namespace pg::grader::mistakes {
 
-const char* const kSoftmaxOverflow =
-    "exp of a large score overflowed (or a probability underflowed to 0, whose log is -inf): "
-    "shift each row of scores by its maximum before exp";
-const char* const kSigmoidOverflow =
-    "exp(-x) overflowed for a large negative x: where x < 0 compute σ(x) as exp(x) / (1 + exp(x))";
-const char* const kNegativeRoot =
-    "the square root of a negative number: rounding can make ‖a‖² + ‖b‖² - 2a·b slightly "
-    "negative, so clamp it at 0 before the root";
-
 namespace {
 
 using wire::Bundle;

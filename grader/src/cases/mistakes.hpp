@@ -63,9 +63,4 @@ std::string every_row_for_train_accuracy(wire::Bundle& in);  // num_train_sample
 std::string predict_labels(const wire::Bundle& in, const std::string& output,
                            const wire::Bundle& expected, const wire::Bundle& got);
 
-// the usual cause of NaN or inf, by kind of case
-extern const char* const kSoftmaxOverflow;
-extern const char* const kSigmoidOverflow;
-extern const char* const kNegativeRoot;
-
 }  // namespace pg::grader::mistakes

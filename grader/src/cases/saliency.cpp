@@ -144,6 +144,7 @@ Bundle mask_objective_inputs(const Args& a, std::uint64_t seed, DataSource&) {
   return in;
 }
 
+// BEGIN COURSE ONLY
 std::string explain_mask_objective(const Bundle& in, const std::string& output,
                                    const Bundle& expected, const Bundle& got) {
   const Mat s = (1.0 + (-in.mat("m").array()).exp()).inverse().matrix();
@@ -177,6 +178,7 @@ std::string explain_mask_objective(const Bundle& in, const std::string& output,
   if (g.isApprox(-e, 1e-6)) return "your dm has the wrong sign";
   return "";
 }
+// END COURSE ONLY
 
 Bundle optimize_inputs(const Args& a, std::uint64_t seed, DataSource&) {
   Bundle in = model_inputs(a, seed);
@@ -256,6 +258,7 @@ std::string explain_optimize(const Bundle&, const std::string& output, const Bun
                      first - 1, first);
 }
 
+// BEGIN COURSE ONLY
 // A resize by another rule: corners aligned, or the nearest pixel instead of a mix.
 std::string explain_resize(const Bundle& in, const std::string& output, const Bundle& expected,
                            const Bundle& got) {
@@ -298,6 +301,7 @@ std::string explain_resize(const Bundle& in, const std::string& output, const Bu
   }
   return "";
 }
+// END COURSE ONLY
 
 std::string explain_cam(const Bundle&, const std::string& output, const Bundle& expected,
                         const Bundle& got) {
@@ -339,7 +343,9 @@ void add_saliency_cases(CaseCatalog& c) {
 
   CaseDef objective{"saliency.mask_objective", "mask_objective", mask_args(),
                     mask_objective_inputs, {{"m", {"loss", "dm"}}}};
+  // BEGIN COURSE ONLY
   objective.explain = explain_mask_objective;
+  // END COURSE ONLY
   c.add(std::move(objective));
 
   std::map<std::string, ArgDef> optimize_args = mask_args();
@@ -366,7 +372,9 @@ void add_saliency_cases(CaseCatalog& c) {
            in.put("out_cols", std::int64_t{ocol});
            return in;
          }};
+  // BEGIN COURSE ONLY
   resize.explain = explain_resize;
+  // END COURSE ONLY
   c.add(std::move(resize));
 
   std::map<std::string, ArgDef> cam_args = model_args();

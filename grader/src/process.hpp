@@ -1,0 +1,15 @@
+// Running a trusted tool the grader needs (git) and reading what it prints. Never for submission
+// code: that runs in the sandbox (sandbox.hpp).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pg::grader {
+
+// Runs `args` (args[0] looked up on PATH) with stderr discarded and returns its standard output,
+// or nullopt when it cannot start or does not exit with status 0.
+std::optional<std::string> output_of(const std::vector<std::string>& args);
+
+}  // namespace pg::grader
