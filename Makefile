@@ -10,7 +10,7 @@ PACKAGES := build-essential cmake ninja-build ccache pkg-config git \
             libboost-dev libeigen3-dev libopenblas-dev libgtest-dev libgmock-dev \
             libbenchmark-dev libfmt-dev libyaml-cpp-dev libpng-dev zlib1g-dev \
             libarchive-dev libseccomp-dev bubblewrap dataset-fashion-mnist \
-            nlohmann-json3-dev python3-jsonschema libcli11-dev \
+            nlohmann-json3-dev python3-jsonschema libcli11-dev libpugixml-dev libxml2-utils python3-yaml \
             libcairo2-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core
 
 .PHONY: all bootstrap configure build test demo bench skeletons clean repository-only

@@ -486,7 +486,7 @@ Study study(const std::string& net, const Classifier& model, const Classifier& r
     const Probabilities p = faithfulness(model, X.topRows(n), t.head(n), maps.back(), steps);
     const Curves all = curves_of(p, n), first = curves_of(p, std::min(n, M));
     std::printf("  %-15s %7ld", m.name.c_str(), n);
-    if (m.masked) {
+    if (n < N) {  // a learned mask on the first M images only
       std::printf(" %14s %15s", "", "");
     } else {
       std::printf(" %14.3f %15.3f", all.deletion_auc, all.insertion_auc);

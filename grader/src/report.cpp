@@ -1,8 +1,12 @@
-// The report writers: text for people, json for tools, gradescope for Gradescope's results.json.
-// Not scoring: every number comes from the GradeReport as it is.
+// The report writers: text for people, json for tools, gradescope for Gradescope's results.json,
+// junit, markdown and classroom for CI. Not scoring: every number comes from the GradeReport as
+// it is.
 #include "report.hpp"
 
+#include <boost/archive/iterators/base64_from_binary.hpp>
+#include <boost/archive/iterators/transform_width.hpp>
 #include <fmt/core.h>
+#include <pugixml.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -321,21 +325,213 @@ class GradescopeWriter : public ReportWriter {
   }
 };
 
+// ---- CI: junit, markdown, classroom ----
+
+std::string first_line_of(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+// what each report says of the tests it does not show or run
+std::string hidden_summary(const GradeReport& r) {
+  if (r.hidden_not_run > 0) {
+    return fmt::format("{} hidden {} worth {} run only when the work is graded",
+                       r.hidden_not_run, r.hidden_not_run == 1 ? "test" : "tests",
+                       count_of(r.hidden_not_run_points, "point", "points"));
+  }
+  if (r.hidden_count() > 0) {
+    return fmt::format("{} of the tests {} hidden, worth {}", r.hidden_count(),
+                       r.hidden_count() == 1 ? "is" : "are",
+                       count_of(r.hidden_points(), "point", "points"));
+  }
+  return "no hidden tests";
+}
+
+std::string seconds_text(double s) { return fmt::format("{:.3f}", std::max(0.0, s)); }
+
+// JUnit XML as Jenkins' schema (xunit-plugin junit-10.xsd) has it, which GitHub Actions' test
+// reporters and GitLab read: one testsuite per grading, one testcase per rubric test, a failure
+// (the verdict as its type, the message's first line as its message, the whole message as its
+// text) for a test that did not pass, an error for one the grader could not grade. The points
+// are properties of the suite, since a testcase has none in that schema.
+class JunitWriter : public ReportWriter {
+ public:
+  void write(const GradeReport& r, std::ostream& out) const override {
+    pugi::xml_document doc;
+    auto decl = doc.append_child(pugi::node_declaration);
+    decl.append_attribute("version") = "1.0";
+    decl.append_attribute("encoding") = "UTF-8";
+    int failures = 0, errors = 0;
+    for (const auto& t : r.tests) {
+      if (t.verdict == Verdict::grader_error) {
+        ++errors;
+      } else if (t.verdict != Verdict::passed) {
+        ++failures;
+      }
+    }
+    const std::string tests = std::to_string(r.tests.size());
+    auto suites = doc.append_child("testsuites");
+    suites.append_attribute("name") = "pixelgrad";
+    suites.append_attribute("tests") = tests.c_str();
+    suites.append_attribute("failures") = std::to_string(failures).c_str();
+    suites.append_attribute("errors") = std::to_string(errors).c_str();
+    suites.append_attribute("time") = seconds_text(r.seconds).c_str();
+    auto suite = suites.append_child("testsuite");
+    suite.append_attribute("name") = printable(r.assignment + " — " + r.title).c_str();
+    suite.append_attribute("tests") = tests.c_str();
+    suite.append_attribute("failures") = std::to_string(failures).c_str();
+    suite.append_attribute("errors") = std::to_string(errors).c_str();
+    suite.append_attribute("skipped") = "0";
+    suite.append_attribute("time") = seconds_text(r.seconds).c_str();
+    auto properties = suite.append_child("properties");
+    auto property = [&](const std::string& name, const std::string& value) {
+      auto p = properties.append_child("property");
+      p.append_attribute("name") = printable(name).c_str();
+      p.append_attribute("value") = printable(value).c_str();
+    };
+    property("score", points(r.score()));
+    property("max_score", points(r.max_score()));
+    property("hidden_tests", hidden_summary(r));
+    if (!r.error.empty()) property("autograder_error", r.error);
+    for (const auto& t : r.tests) {
+      property("points: " + t.name, points(t.score) + " / " + points(t.max_score) +
+                                        (t.extra_credit ? " (extra credit)" : ""));
+    }
+    for (const auto& t : r.tests) {
+      auto c = suite.append_child("testcase");
+      c.append_attribute("name") = printable(t.name).c_str();
+      c.append_attribute("classname") = ("pixelgrad." + r.assignment).c_str();
+      c.append_attribute("time") = seconds_text(t.seconds).c_str();
+      if (t.verdict != Verdict::passed) {
+        const bool error = t.verdict == Verdict::grader_error;
+        auto f = c.append_child(error ? "error" : "failure");
+        const std::string message = printable(t.message);
+        f.append_attribute("type") = to_string(t.verdict);
+        f.append_attribute("message") = first_line_of(message).c_str();
+        std::string text = fmt::format("{} ({} / {} points): {}", to_string(t.verdict),
+                                       points(t.score), points(t.max_score), message);
+        if (!t.hint.empty()) text += "\n" + printable(t.hint);
+        if (!t.rubric_hint.empty()) text += "\nhint: " + printable(t.rubric_hint);
+        f.text() = text.c_str();
+      }
+      if (!t.output.empty()) c.append_child("system-out").text() = printable(t.output).c_str();
+    }
+    doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+  }
+};
+
+// A table cell: one line, no column breaks.
+std::string cell(const std::string& s) {
+  std::string out;
+  for (char c : printable(s)) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n') {
+      out += "<br>";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// For $GITHUB_STEP_SUMMARY or a merge-request comment: the score, a table of the tests, and
+// each failed test's message in full below it.
+class MarkdownWriter : public ReportWriter {
+ public:
+  void write(const GradeReport& r, std::ostream& out) const override {
+    out << "### " << cell(r.assignment + " — " + r.title) << ": " << points(r.score()) << " / "
+        << points(r.max_score()) << "\n\n";
+    if (!r.error.empty()) out << "**Autograder error:** " << cell(r.error) << "\n\n";
+    if (r.tests.empty()) return;
+    out << "| # | test | verdict | points |\n|---:|---|---|---:|\n";
+    int number = 0;
+    for (const auto& t : r.tests) {
+      const char* mark = t.verdict == Verdict::passed ? "✅" : "❌";
+      out << "| " << ++number << " | " << cell(t.name) << (t.extra_credit ? " (extra credit)" : "")
+          << " | " << mark << " " << to_string(t.verdict) << " | " << points(t.score) << " / "
+          << points(t.max_score) << " |\n";
+    }
+    out << "\n" << cell(hidden_summary(r)) << "; graded in " << fmt::format("{:.1f}", r.seconds)
+        << " s.\n";
+    number = 0;
+    for (const auto& t : r.tests) {
+      ++number;
+      if (t.verdict == Verdict::passed || t.message.empty()) continue;
+      out << "\n<details><summary>" << number << ". " << cell(t.name) << ": "
+          << to_string(t.verdict) << "</summary>\n\n```\n" << fenced(t.message);
+      if (!t.rubric_hint.empty()) out << "\nhint: " << fenced(t.rubric_hint);
+      out << "\n```\n</details>\n";
+    }
+  }
+
+ private:
+  // text inside a ``` block: no line may close it
+  static std::string fenced(const std::string& s) {
+    std::string out = printable(s);
+    for (std::size_t at = 0; (at = out.find("```", at)) != std::string::npos; at += 4) {
+      out.insert(at + 1, "\u200b");  // a zero-width space keeps the backticks from closing
+    }
+    return out;
+  }
+};
+
+std::string base64(const std::string& bytes) {
+  using namespace boost::archive::iterators;
+  using Encode = base64_from_binary<transform_width<std::string::const_iterator, 6, 8>>;
+  std::string out(Encode(bytes.begin()), Encode(bytes.end()));
+  out.append((3 - bytes.size() % 3) % 3, '=');
+  return out;
+}
+
+// GitHub Classroom's reporter (autograding-grading-reporter) reads a runner's result as base64
+// JSON, version 1: the status of the whole (pass, fail or error), max_score, and per test its
+// name, status, message and score.
+class ClassroomWriter : public ReportWriter {
+ public:
+  void write(const GradeReport& r, std::ostream& out) const override {
+    Json tests = Json::array();
+    bool failed = false;
+    for (const auto& t : r.tests) {
+      const char* status = t.verdict == Verdict::passed         ? "pass"
+                           : t.verdict == Verdict::grader_error ? "error"
+                                                                : "fail";
+      failed = failed || t.verdict != Verdict::passed;
+      tests.push_back({{"name", printable(t.name)},
+                       {"status", status},
+                       {"message", printable(t.message)},
+                       {"test_code", ""},
+                       {"filename", ""},
+                       {"line_no", 0},
+                       {"execution_time", fmt::format("{:.2f}s", t.seconds)},
+                       {"score", json_number(t.score)}});
+    }
+    Json doc = {{"version", 1},
+                {"status", !r.error.empty() ? "error" : failed ? "fail" : "pass"},
+                {"max_score", json_number(r.max_score())}};
+    doc["tests"] = std::move(tests);
+    out << base64(doc.dump(-1, ' ', false, Json::error_handler_t::replace)) << "\n";
+  }
+};
+
 }  // namespace
 
 std::optional<Format> parse_format(std::string_view name) {
   if (name == "text") return Format::text;
   if (name == "json") return Format::json;
   if (name == "gradescope") return Format::gradescope;
+  if (name == "junit") return Format::junit;
+  if (name == "markdown") return Format::markdown;
+  if (name == "classroom") return Format::classroom;
   return std::nullopt;
 }
 
-const char* format_names() { return "text, json, gradescope"; }
+const char* format_names() { return "text, json, gradescope, junit, markdown, classroom"; }
 
 std::unique_ptr<ReportWriter> make_writer(Format format, bool color) {
   switch (format) {
     case Format::json: return std::make_unique<JsonWriter>();
     case Format::gradescope: return std::make_unique<GradescopeWriter>();
+    case Format::junit: return std::make_unique<JunitWriter>();
+    case Format::markdown: return std::make_unique<MarkdownWriter>();
+    case Format::classroom: return std::make_unique<ClassroomWriter>();
     case Format::text: break;
   }
   return std::make_unique<TextWriter>(color);

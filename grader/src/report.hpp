@@ -1,4 +1,5 @@
-// Report formats behind one interface: text, json, gradescope (results.json). A GradeReport never
+// Report formats behind one interface: text, json, gradescope (results.json), and for CI junit
+// (JUnit XML), markdown (a summary page) and classroom (GitHub Classroom's reporter). A GradeReport never
 // formats itself; a writer does. Not what goes into a report (grade.cpp).
 #pragma once
 
@@ -13,10 +14,10 @@
 
 namespace pg::grader {
 
-enum class Format { text, json, gradescope };
+enum class Format { text, json, gradescope, junit, markdown, classroom };
 
 std::optional<Format> parse_format(std::string_view name);
-const char* format_names();  // "text, json, gradescope": for usage messages
+const char* format_names();  // "text, json, gradescope, ...": for usage messages
 
 class ReportWriter {
  public:

@@ -120,7 +120,7 @@ TEST(cli_docs, commands_and_options_that_do_not_exist_are_refused) {
                                              {"grade", "--assignment", "knn", "--submission", "s",
                                               "--jobs", "4"},
                                              {"grade", "--assignment", "knn", "--submission", "s",
-                                              "--format", "junit"},
+                                              "--format", "xml"},
                                              {"grade", "--assignment", "knn", "--format"},
                                              {"check", "knn", "--rubric", "r.yaml"},
                                              {"check"},

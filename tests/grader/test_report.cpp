@@ -97,12 +97,36 @@ TEST(report_totals, sum_scores_and_count_hidden_tests) {
   EXPECT_EQ(r.hidden_points(), 2);
 }
 
-TEST(report_formats, parse_format_knows_the_three_names) {
+TEST(report_formats, parse_format_knows_the_six_names) {
   EXPECT_EQ(parse_format("text"), Format::text);
   EXPECT_EQ(parse_format("json"), Format::json);
   EXPECT_EQ(parse_format("gradescope"), Format::gradescope);
+  EXPECT_EQ(parse_format("junit"), Format::junit);
+  EXPECT_EQ(parse_format("markdown"), Format::markdown);
+  EXPECT_EQ(parse_format("classroom"), Format::classroom);
   EXPECT_EQ(parse_format("xml"), std::nullopt);
-  EXPECT_STREQ(format_names(), "text, json, gradescope");
+  EXPECT_STREQ(format_names(), "text, json, gradescope, junit, markdown, classroom");
+}
+
+// a message that holds the markdown's own syntax stays in its cell and its block
+TEST(markdown_report, keeps_pipes_newlines_and_fences_inside) {
+  GradeReport r = three_tests();
+  r.tests[1].name = "a | b";
+  r.tests[1].message = "line one\n```\nstill inside";
+  std::ostringstream out;
+  make_writer(Format::markdown)->write(r, out);
+  const std::string md = out.str();
+  EXPECT_NE(md.find("| a \\| b |"), std::string::npos) << md;
+  const auto at = md.find("still inside");
+  ASSERT_NE(at, std::string::npos) << md;
+  const auto open = md.rfind("<summary>", at), close = md.find("\n```\n</details>", at);
+  ASSERT_NE(open, std::string::npos);
+  ASSERT_NE(close, std::string::npos);
+  // between the block's fences, no line is a fence
+  const std::string block = md.substr(open, close - open);
+  const std::string inside = block.substr(block.find("```\n") + 4);
+  EXPECT_EQ(inside.find("\n```"), std::string::npos) << inside;
+  EXPECT_NE(inside.find("still inside"), std::string::npos);
 }
 
 TEST(gradescope_report, writes_the_score_and_execution_time_as_numbers) {
