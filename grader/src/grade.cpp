@@ -408,9 +408,15 @@ class Grader {
   // The reference's answers come from `recorded` instead of a runner; a timed answer's CPU time
   // is scaled by a calibration run here, right before the submission's, over the one recorded
   // with it (RecordedAnswer::calibration_s).
-  void use_recorded(const Recording* recorded) { recorded_ = recorded; }
+  void use_recorded(const Recording* recorded) {
+    recorded_ = recorded;
+    if (recorded_) start_calibration_ = calibration_seconds();
+  }
   // Every answer the reference runner gives is also kept in `into`.
-  void record_into(Recording* into) { record_into_ = into; }
+  void record_into(Recording* into) {
+    record_into_ = into;
+    if (record_into_) start_calibration_ = calibration_seconds();
+  }
 
   // `debug`: the runner was built with the sanitizers (check --debug); `view` names the files.
   void set_student_runner(const std::string& runner, bool debug, const BuildView& view) {
@@ -587,7 +593,7 @@ class Grader {
       }
       cost = a->cost;
       if (timed && a->calibration_s > 0) {
-        const double speed = calibration_seconds() / a->calibration_s;
+        const double speed = calibration() / a->calibration_s;
         cost = {cost.load * speed, cost.call * speed};
         speeds_.push_back(speed);
       }
@@ -618,7 +624,7 @@ class Grader {
       }
       cost = {l.cpu_seconds, c.cpu_seconds};
       if (record_into_) {
-        record_into_->put(key, c.reply.fields, cost, timed ? calibration_seconds() : 0.0);
+        record_into_->put(key, c.reply.fields, cost, timed ? calibration() : 0.0);
       }
       return c.reply.fields;
     }
@@ -1129,6 +1135,13 @@ class Grader {
   Recording* record_into_ = nullptr;
   // a speed test's replayed rounds: this machine's calibration time over the recorded one
   std::vector<double> speeds_;
+  // calibration_seconds() before any runner started
+  double start_calibration_ = 0;
+
+  // calibration_seconds() now, or at the start if that was faster: right after a runner's
+  // call, its BLAS threads still spin on the other cores for a while and slow the calibration
+  // down; a machine that stays busy slows both
+  double calibration() const { return std::min(start_calibration_, calibration_seconds()); }
   std::map<std::string, std::future<TestResult>> beside_;  // results of the tests run beside
   std::future<void> beside_thread_;
 };
