@@ -29,6 +29,7 @@ usage:
   pixelgrad grade --assignment A --submission DIR|ZIP [--rubric FILE] [--format F] [--output PATH]
                   [--kit DIR]
   pixelgrad release --output DIR [--assignment A]... [--kit DIR]
+  pixelgrad gradescope --assignment A --output autograder.zip
   pixelgrad help [<command>]
   pixelgrad <command> --help)";
 
@@ -94,13 +95,14 @@ std::string usage() {
                      "student mode: builds your working tree's files and runs the public tests");
   app.add_subcommand("grade", "grades one submission (a folder or a .zip)");
   app.add_subcommand("release", "writes the student release: no solution code, no hidden test");
+  app.add_subcommand("gradescope", "writes a Gradescope autograder zip for one assignment");
   app.add_subcommand("help", "prints this text, or a command's options");
   return app.help();
 }
 
 CommandLine parse_command_line(const std::vector<std::string>& args) {
   CommandLine cl;
-  if (args.empty()) refuse("no command given: use check, grade, release or help", "");
+  if (args.empty()) refuse("no command given: use check, grade, release, gradescope or help", "");
   const std::string& first = args.front();
   if (first == "help" || first == "--help" || first == "-h") {
     cl.command = "help";
@@ -109,15 +111,18 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
       return cl;
     }
     // `pixelgrad help grade` is `pixelgrad grade --help`
-    if (args.size() > 2 || (args[1] != "grade" && args[1] != "check" && args[1] != "release")) {
-      refuse(fmt::format("pixelgrad help takes one command name (check, grade or release), not '{}'",
+    if (args.size() > 2 || (args[1] != "grade" && args[1] != "check" && args[1] != "release" &&
+                            args[1] != "gradescope")) {
+      refuse(fmt::format("pixelgrad help takes one command name (check, grade, release or "
+                         "gradescope), not '{}'",
                          fmt::join(args.begin() + 1, args.end(), " ")),
              "");
     }
     return parse_command_line({args[1], "--help"});
   }
-  if (first != "grade" && first != "check" && first != "release") {
-    refuse(fmt::format("unknown command '{}'; the commands are check, grade, release and help",
+  if (first != "grade" && first != "check" && first != "release" && first != "gradescope") {
+    refuse(fmt::format("unknown command '{}'; the commands are check, grade, release, gradescope "
+                       "and help",
                        first),
            "");
   }
@@ -193,6 +198,19 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
                                   default_kit_dir()))
       ->option_text("DIR");
 
+  CLI::App* gradescope =
+      app.add_subcommand("gradescope", "writes a Gradescope autograder zip for one assignment");
+  gradescope->description(
+      "pixelgrad gradescope: writes the autograder zip Gradescope takes for a programming "
+      "assignment: setup.sh (installs the packages, builds the grader for any x86-64 CPU) and "
+      "run_autograder (grades /autograder/submission into /autograder/results/results.json) at "
+      "its root, beside the course's source for the assignment and those it builds on.\n"
+      "usage: pixelgrad gradescope --assignment A --output autograder.zip");
+  gradescope->add_option("--assignment", cl.assignment, "the assignment (required), e.g. knn")
+      ->option_text("A");
+  gradescope->add_option("--output", cl.output, "the zip to write (required; replaced if it exists)")
+      ->option_text("ZIP");
+
   for (CLI::App* sub : {grade, check}) {
     sub->add_option("--format", cl.format,
                     fmt::format("the report's format: {}; text is the default", format_names()))
@@ -223,6 +241,9 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   }
   if (cl.command == "release") {
     if (cl.output.empty()) refuse("release needs --output DIR (a new or empty folder)", "release");
+  } else if (cl.command == "gradescope") {
+    if (cl.assignment.empty()) refuse("gradescope needs --assignment NAME (e.g. knn)", "gradescope");
+    if (cl.output.empty()) refuse("gradescope needs --output autograder.zip", "gradescope");
   } else if (cl.command == "grade") {
     if (cl.assignment.empty()) refuse("grade needs --assignment NAME (e.g. knn)", "grade");
     if (cl.submission.empty()) refuse("grade needs --submission FOLDER or ZIP", "grade");

@@ -8,7 +8,7 @@
 namespace pg::grader {
 
 struct CommandLine {
-  std::string command;  // "grade", "check", "release" or "help"
+  std::string command;  // "grade", "check", "release", "gradescope" or "help"
   std::string help;     // not empty: --help (or `help`) was asked for; print it and exit 0
   // grade
   std::string assignment;  // --assignment

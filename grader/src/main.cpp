@@ -318,6 +318,16 @@ int release_command(const CommandLine& cl) {
   return 0;
 }
 
+int gradescope_command(const CommandLine& cl) {
+  GradescopeOptions o;
+  o.source_dir = PIXELGRAD_SOURCE_DIR;
+  o.assignment = cl.assignment;
+  o.output = cl.output;
+  o.say = [](const std::string& line) { std::cerr << "pixelgrad gradescope: " << line << "\n"; };
+  make_gradescope(o);
+  return 0;
+}
+
 int main_checked(int argc, char** argv) {
   const CommandLine cl = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
   if (!cl.help.empty()) {
@@ -326,6 +336,7 @@ int main_checked(int argc, char** argv) {
   }
   if (cl.command == "grade") return grade_command(cl);
   if (cl.command == "release") return release_command(cl);
+  if (cl.command == "gradescope") return gradescope_command(cl);
   return check_command(cl);
 }
 

@@ -2,6 +2,8 @@
 // grading it, write the release's README.
 #include "release.hpp"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -33,8 +35,12 @@ const std::map<std::string, std::vector<std::string>> kBuildsOn = {
     {"saliency", {"backprop", "conv"}},  // the given nets (models.hpp) name the CNN's config
 };
 
-// Whether a tracked file (a path relative to the repository) goes into a release of `released`.
-bool released_file(const std::string& p, const std::set<std::string>& released) {
+// Whether a tracked file (a path relative to the repository) goes into a release of `released`,
+// or, with `autograder`, into a Gradescope autograder for them (which also holds their reference
+// sources, their whole rubrics and the mistake models: it is the course's side, hidden from
+// students).
+bool released_file(const std::string& p, const std::set<std::string>& released,
+                   bool autograder = false) {
   static const std::set<std::string> top = {"CMakeLists.txt", "Makefile", ".gitignore",
                                             ".clang-format"};
   if (top.contains(p)) return true;
@@ -45,10 +51,14 @@ bool released_file(const std::string& p, const std::set<std::string>& released) 
   }
   for (const auto& a : released) {
     if (under("assignments/" + a + "/")) return true;
+    if (autograder && (under("reference/" + a + "/") || p == "grader/rubrics/" + a + ".yaml")) {
+      return true;
+    }
   }
-  // the grader, with the cases and harness of the released assignments only, and no mistake
-  // models (a wrong answer recomputed is a near-solution)
-  if (under("grader/src/cases/mistakes.")) return false;
+  if (autograder && p == "reference/CMakeLists.txt") return true;
+  // the grader, with the cases and harness of the released assignments only, and (in a release)
+  // no mistake models: a wrong answer recomputed is a near-solution
+  if (under("grader/src/cases/mistakes.")) return autograder;
   for (const std::string dir : {"grader/src/cases/", "grader/harness/"}) {
     if (!under(dir)) continue;
     const fs::path file(p);
@@ -183,6 +193,32 @@ reference itself.
                      list, first);
 }
 
+// The files git tracks in `src`, and new ones it does not ignore (never build/ or out/), as git
+// lists them: NUL-separated paths relative to `src`.
+std::string listed_files(const fs::path& src) {
+  const auto files = output_of({"git", "-c", "safe.directory=" + src.string(), "-C", src.string(),
+                                "ls-files", "-z", "--cached", "--others", "--exclude-standard"});
+  if (!files) {
+    throw UsageError(fmt::format("the files to copy are the ones git lists in {}, and git cannot "
+                                 "list them there (is it a git checkout, and is git installed?)",
+                                 src.string()));
+  }
+  return *files;
+}
+
+// Each path of `files` (listed_files) for which `keep` says yes.
+template <typename Keep>
+std::vector<std::string> paths_of(const std::string& files, const fs::path& src, Keep keep) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at < files.size();) {
+    const std::size_t end = files.find('\0', at);
+    std::string p = files.substr(at, end - at);
+    at = end == std::string::npos ? files.size() : end + 1;
+    if (!p.empty() && keep(p) && fs::is_regular_file(src / p)) out.push_back(std::move(p));
+  }
+  return out;
+}
+
 // Copies, writes and records into `out` (make_release checked the request).
 void write_release(const ReleaseOptions& o, const fs::path& out,
                    const std::vector<std::string>& released, const std::string& files) {
@@ -194,11 +230,8 @@ void write_release(const ReleaseOptions& o, const fs::path& out,
   say(fmt::format("releasing {} into {}", fmt::join(released, ", "), out.string()));
 
   int copied = 0;
-  for (std::size_t at = 0; at < files.size();) {
-    const std::size_t end = files.find('\0', at);
-    const std::string p = files.substr(at, end - at);
-    at = end == std::string::npos ? files.size() : end + 1;
-    if (p.empty() || !released_file(p, set) || !fs::is_regular_file(src / p)) continue;
+  for (const std::string& p :
+       paths_of(files, src, [&](const std::string& p) { return released_file(p, set); })) {
     fs::create_directories((out / p).parent_path());
     if (p.starts_with("grader/")) {
       std::ofstream(out / p, std::ios::binary) << without_course_only(read_all(src / p), p);
@@ -290,19 +323,11 @@ void make_release(const ReleaseOptions& o) {
                                  "(or empty) folder, so that nothing of an older one is left in it",
                                  out.string()));
   }
-  // the files git tracks, and new ones it does not ignore (never build/ or out/)
-  const auto files = output_of({"git", "-c", "safe.directory=" + src.string(), "-C",
-                                src.string(), "ls-files", "-z", "--cached", "--others",
-                                "--exclude-standard"});
-  if (!files) {
-    throw UsageError(fmt::format("a release copies the files git lists in {}, and git cannot list "
-                                 "them there (is it a git checkout, and is git installed?)",
-                                 src.string()));
-  }
+  const std::string files = listed_files(src);
   const bool existed = fs::exists(out);
   fs::create_directories(out);
   try {
-    write_release(o, out, released, *files);
+    write_release(o, out, released, files);
   } catch (...) {
     // half a release must not be handed out: what was written goes (the folder was new or empty)
     std::error_code ignored;
@@ -315,6 +340,141 @@ void make_release(const ReleaseOptions& o) {
       fs::remove_all(out, ignored);
     }
     throw;
+  }
+}
+
+namespace {
+
+constexpr char kSetup[] = R"(#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder's image (base image: Ubuntu
+# 24.04, which has the packages `make bootstrap` installs). It builds the grader and the kit for
+# @A@ for any x86-64 CPU: the image runs on machines other than the one that built it.
+set -euo pipefail
+cd /autograder/source
+make bootstrap
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPIXELGRAD_BUILD_TESTS=OFF \
+  -DPIXELGRAD_NATIVE=OFF
+cmake --build build --target pixelgrad
+)";
+
+constexpr char kRun[] = R"(#!/usr/bin/env bash
+# Gradescope runs this for each submission, as root. The grader compiles and runs the submission
+# in its sandbox under a uid of its own, so the submission never sees the source, the rubric or
+# /autograder/results; the grader (root) writes results.json. When the grader itself fails before
+# writing its report, this writes a result that says so instead: a valid results.json always.
+set -uo pipefail
+results=/autograder/results
+mkdir -p "$results"
+cd /autograder/source
+report=$(mktemp)
+build/grader/pixelgrad grade --assignment @A@ --submission /autograder/submission \
+  --format gradescope --output "$report"
+status=$?
+if [ -s "$report" ] && python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$report"; then
+  cp "$report" "$results/results.json"
+else
+  cat >"$results/results.json" <<END
+{"score": 0, "execution_time": 0, "output_format": "text",
+ "output": "Autograder error: the grader stopped (exit status $status) before writing its report. Nothing was graded; please tell the course staff.",
+ "tests": [{"name": "autograder error", "score": 0, "max_score": 0, "status": "failed",
+            "output": "The grader stopped with exit status $status.", "output_format": "text",
+            "visibility": "visible"}]}
+END
+fi
+rm -f "$report"
+)";
+
+std::string with_assignment(std::string text, const std::string& a) {
+  for (std::size_t at = 0; (at = text.find("@A@", at)) != std::string::npos;) {
+    text.replace(at, 3, a);
+  }
+  return text;
+}
+
+// A zip written through libarchive: entries with fixed times (the same input gives the same
+// bytes), written to a temporary file that replaces `path` only when complete.
+class ZipWriter {
+ public:
+  explicit ZipWriter(const std::string& path) : path_(path), tmp_(path + ".partial") {
+    a_ = archive_write_new();
+    archive_write_set_format_zip(a_);
+    if (archive_write_open_filename(a_, tmp_.c_str()) != ARCHIVE_OK) {
+      const std::string why = archive_error_string(a_) ? archive_error_string(a_) : "";
+      archive_write_free(a_);
+      a_ = nullptr;
+      throw UsageError(fmt::format("cannot write {}: {}", tmp_, why));
+    }
+  }
+  ~ZipWriter() {
+    if (a_) archive_write_free(a_);
+    std::error_code ignored;
+    if (!done_) fs::remove(tmp_, ignored);
+  }
+  ZipWriter(const ZipWriter&) = delete;
+  ZipWriter& operator=(const ZipWriter&) = delete;
+
+  void add(const std::string& name, const std::string& bytes, int mode) {
+    archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, name.c_str());
+    archive_entry_set_size(e, static_cast<la_int64_t>(bytes.size()));
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, static_cast<mode_t>(mode));
+    archive_entry_set_mtime(e, 1767225600, 0);  // 2026-01-01
+    const bool ok = archive_write_header(a_, e) == ARCHIVE_OK &&
+                    archive_write_data(a_, bytes.data(), bytes.size()) ==
+                        static_cast<la_ssize_t>(bytes.size());
+    archive_entry_free(e);
+    if (!ok) throw UsageError(fmt::format("cannot write {} into {}", name, tmp_));
+  }
+  void close() {
+    if (archive_write_close(a_) != ARCHIVE_OK) {
+      throw UsageError(fmt::format("cannot write {} (disk full?)", tmp_));
+    }
+    archive_write_free(a_);
+    a_ = nullptr;
+    fs::rename(tmp_, path_);
+    done_ = true;
+  }
+
+ private:
+  std::string path_, tmp_;
+  archive* a_ = nullptr;
+  bool done_ = false;
+};
+
+}  // namespace
+
+void make_gradescope(const GradescopeOptions& o) {
+  const fs::path src = o.source_dir;
+  if (!fs::is_directory(src / "reference")) {
+    throw UsageError(fmt::format("{} has no reference/ folder: an autograder is made from the "
+                                 "course's repository",
+                                 src.string()));
+  }
+  const std::vector<std::string> held =
+      release_set({o.assignment}, (src / "grader" / "rubrics").string());
+  const std::set<std::string> set(held.begin(), held.end());
+  const fs::path out = fs::absolute(o.output);
+  if (!fs::is_directory(out.parent_path())) {
+    throw UsageError(fmt::format("cannot write {}: the folder {} does not exist", out.string(),
+                                 out.parent_path().string()));
+  }
+  const std::string files = listed_files(src);
+  ZipWriter zip(out.string());
+  zip.add("setup.sh", with_assignment(kSetup, o.assignment), 0755);
+  zip.add("run_autograder", with_assignment(kRun, o.assignment), 0755);
+  int count = 0;
+  for (const std::string& p :
+       paths_of(files, src, [&](const std::string& p) { return released_file(p, set, true); })) {
+    zip.add(p, read_all(src / p), 0644);
+    ++count;
+  }
+  zip.close();
+  if (o.say) {
+    o.say(fmt::format("{}: setup.sh, run_autograder and {} files of the course's source for {} "
+                      "({:.1f} MB); upload it as the assignment's autograder (docs/operations.md)",
+                      out.string(), count, fmt::join(held, ", "),
+                      static_cast<double>(fs::file_size(out)) / 1e6));
   }
 }
 

@@ -26,6 +26,21 @@ struct ReleaseOptions {
 std::vector<std::string> release_set(const std::vector<std::string>& wanted,
                                      const std::string& rubric_dir);
 
+struct GradescopeOptions {
+  std::string source_dir;  // the course repository (with reference/)
+  std::string assignment;
+  std::string output;  // the zip to write (replaced if it exists)
+  std::function<void(const std::string&)> say;
+};
+
+// Writes a Gradescope autograder: setup.sh and run_autograder at the zip's root, beside the
+// course's source for `assignment` and what it builds on (reference and whole rubric included:
+// Gradescope never shows it to students). setup.sh installs the packages and builds the grader
+// (for any x86-64 CPU); run_autograder grades /autograder/submission into
+// /autograder/results/results.json, and writes an "autograder error" result when the grader
+// itself could not. Throws UsageError for a bad request.
+void make_gradescope(const GradescopeOptions& options);
+
 // Writes the release. Throws UsageError for a bad request (an output folder that is not empty,
 // a source without reference/), and when the reference does not pass a public test (recording
 // its answers is grading it).

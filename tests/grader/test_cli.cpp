@@ -148,8 +148,8 @@ TEST_F(cli, an_unknown_command_exits_2) {
   CliRun r = pixelgrad("frobnicate");
   EXPECT_EQ(r.status, 2);
   EXPECT_THAT(r.err,
-              HasSubstr("unknown command 'frobnicate'; the commands are check, grade, release and "
-                        "help"));
+              HasSubstr("unknown command 'frobnicate'; the commands are check, grade, release, "
+                        "gradescope and help"));
 }
 
 TEST_F(cli, an_unknown_option_exits_2_and_says_where_the_options_are) {
