@@ -1,5 +1,6 @@
 // make_release: pick the files, write the public rubrics, record the reference's answers by
-// grading it, write the release's README.
+// grading it, write the release's README. make_gradescope: the same choice of files with the
+// course's side kept, zipped with setup.sh and run_autograder.
 #include "release.hpp"
 
 #include <archive.h>
@@ -10,9 +11,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <string_view>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -70,8 +71,8 @@ bool released_file(const std::string& p, const std::set<std::string>& released,
 }
 
 // `text` without its course-only regions: from a line that is `// BEGIN COURSE ONLY` to one that
-// is `// END COURSE ONLY` (indentation aside), both included (the grader's mistake models, which recompute a wrong answer
-// and so are near-solutions). Throws UsageError for a region left open.
+// is `// END COURSE ONLY` (indentation aside), both included: the grader's mistake models, which
+// recompute a wrong answer and so are near-solutions. Throws UsageError for a region left open.
 std::string without_course_only(const std::string& text, const std::string& path) {
   std::string out;
   bool inside = false;
