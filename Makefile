@@ -1,4 +1,5 @@
-# Pixelgrad: the two README commands (make demo, make test) and the steps they share.
+# Pixelgrad: the README's commands (make demo, make test, make build) and the steps they share;
+# in a student release, make build only.
 # Each target installs what is missing (as root), configures with Ninja and ccache, builds, runs.
 
 BUILD_DIR ?= build

@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
   } catch (const pg::NotImplemented& e) {
     std::fprintf(stderr,
                  "mlp_demo: %s.\nFill in the TODOs in assignments/backprop/*.cpp, then run `make "
-                 "build` and this demo again (mlp_demo_reference shows what it should print).\n",
+                 "build` and this demo again (the handout's tables show what it should print).\n",
                  e.what());
     return 1;
   } catch (const std::exception& e) {

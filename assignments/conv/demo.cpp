@@ -515,7 +515,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "cnn_demo: %s.\nFill in the TODOs in assignments/conv/*.cpp (the CNN also needs "
                  "your assignments/backprop/*.cpp), then run `make build` and this demo again "
-                 "(cnn_demo_reference shows what it should print).\n",
+                 "(the handout's tables show what it should print).\n",
                  e.what());
     return 1;
   } catch (const std::exception& e) {

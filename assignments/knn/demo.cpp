@@ -162,8 +162,7 @@ int main(int argc, char** argv) {
   } catch (const pg::NotImplemented& e) {
     std::fprintf(stderr,
                  "knn_demo: %s.\nFill in the TODOs in assignments/knn/knn.cpp, then run `make "
-                 "build` and this demo again (or run build/assignments/knn/knn_demo_reference to "
-                 "see what it should print).\n",
+                 "build` and this demo again (the handout's tables show what it should print).\n",
                  e.what());
     return 1;
   } catch (const std::exception& e) {

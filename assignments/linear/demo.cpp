@@ -246,8 +246,8 @@ int main(int argc, char** argv) {
   } catch (const pg::NotImplemented& e) {
     std::fprintf(stderr,
                  "linear_demo: %s.\nFill in the TODOs in assignments/linear/linear.cpp, then run "
-                 "`make build` and this demo again (or run "
-                 "build/assignments/linear/linear_demo_reference to see what it should print).\n",
+                 "`make build` and this demo again (the handout's tables show what it should "
+                 "print).\n",
                  e.what());
     return 1;
   } catch (const std::exception& e) {

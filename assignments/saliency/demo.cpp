@@ -774,8 +774,8 @@ int main(int argc, char** argv) {
   } catch (const pg::NotImplemented& e) {
     std::fprintf(stderr,
                  "saliency_demo: %s.\nFill in the TODOs in assignments/saliency/saliency.cpp, then "
-                 "run `make build` and this demo again (saliency_demo_reference shows what it "
-                 "should print). A net missing from --mlp or --cnn is trained by your backprop "
+                 "run `make build` and this demo again (the handout's tables show what it should "
+                 "print). A net missing from --mlp or --cnn is trained by your backprop "
                  "and conv code.\n",
                  e.what());
     return 1;

@@ -867,8 +867,9 @@ class Grader {
       std::sort(speeds_.begin(), speeds_.end());
       r.message += fmt::format(
           ". The reference's time here is an estimate: its time recorded with this release, "
-          "times {:.2f} (how much slower this machine ran a fixed piece of work, the median of {} "
-          "runs between yours); the grader times the reference itself",
+          "scaled by {:.2f}, this machine's time for a fixed piece of work over the recording "
+          "machine's (the median of {} runs between yours; below 1: this machine is faster); the "
+          "grader times the reference itself",
           speeds_[speeds_.size() / 2], speeds_.size());
     }
     speeds_.clear();
