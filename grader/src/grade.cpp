@@ -798,9 +798,9 @@ class Grader {
   // Interleaved rounds, reference then student, each round on inputs of its own (the seed plus
   // the round's number), so that nothing can be cached between rounds; except when the
   // reference's answers are recorded or come from a recording (a student release), where every
-  // round runs on the graded run's inputs, so that a speed test needs one recorded answer. Each exchange's CPU time
-  // is measured by the kernel for every process and thread of the runner; compare_times() says
-  // how a run's load and call count (timing.hpp).
+  // round runs on the graded run's inputs, so that a speed test needs one recorded answer. Each
+  // exchange's CPU time is measured by the kernel for every process and thread of the runner;
+  // compare_times() says how a run's load and call count (timing.hpp).
   void time_it(const TestSpec& t, const CaseDef& def, const wire::Message& call,
                RunnerSession& student, std::vector<RunCost> ref_costs,
                std::vector<RunCost> student_costs, TestResult& r) {
@@ -811,16 +811,18 @@ class Grader {
       SealedPayload inputs;
     };
     const bool one_input = recorded_ || record_into_;
+    auto seed_of = [&](int rep) {
+      return one_input ? t.seed : t.seed + static_cast<std::uint64_t>(rep);
+    };
     auto make_round = [&](int rep) {
-      const std::uint64_t seed = one_input ? t.seed : t.seed + static_cast<std::uint64_t>(rep);
-      wire::Bundle all_inputs = inputs_for(t, def, seed);
+      wire::Bundle all_inputs = inputs_for(t, def, seed_of(rep));
       SealedPayload inputs = seal(def, all_inputs);
       return Round{std::move(all_inputs), std::move(inputs)};
     };
     std::future<Round> next;
     if (t.timing->repeats > 1) next = std::async(std::launch::async, make_round, 1);
     for (int rep = 1; rep < t.timing->repeats; ++rep) {
-      const std::uint64_t seed = one_input ? t.seed : t.seed + static_cast<std::uint64_t>(rep);
+      const std::uint64_t seed = seed_of(rep);
       const Round round = next.get();
       if (rep + 1 < t.timing->repeats) next = std::async(std::launch::async, make_round, rep + 1);
       const wire::Bundle& all_inputs = round.all_inputs;
@@ -1205,6 +1207,36 @@ void point_to_prerequisites(const TestSpec& t, const std::vector<TestSpec>& spec
   r.rubric_hint.clear();
 }
 
+namespace {
+
+// The recorded answers beside the rubric's folder, for a kit without the assignment's reference
+// runner (a student release); UsageError when there are none or they are of another assignment.
+std::unique_ptr<Recording> release_recording(const Kit& kit, const Rubric& rubric,
+                                             const std::string& rubric_path) {
+  const std::string path =
+      recording_path(fs::path(rubric_path).parent_path().string(), rubric.assignment);
+  if (!fs::exists(path)) {
+    throw UsageError(fmt::format(
+        "there is neither a reference runner for {} ({}) nor recorded reference answers ({}): "
+        "build the kit with make build, or in a student release, check that the release "
+        "includes this assignment",
+        rubric.assignment, kit.reference_runner(rubric.assignment), path));
+  }
+  std::unique_ptr<Recording> loaded;
+  try {
+    loaded = Recording::load(path);
+  } catch (const RecordingError& e) {
+    throw UsageError(e.what());
+  }
+  if (loaded->assignment != rubric.assignment) {
+    throw UsageError(fmt::format("{} holds the answers of '{}', not of '{}'", path,
+                                 loaded->assignment, rubric.assignment));
+  }
+  return loaded;
+}
+
+}  // namespace
+
 // OpenBLAS (linked for the grader's own matrix products) with one thread. Its fork handler stops
 // its worker threads, and waits forever for one that is busy with a product another thread of the
 // grader asked for (the build thread, the reference ahead, a test run beside and the next timed
@@ -1262,24 +1294,7 @@ void grade(const GradeOptions& options, DataSource& data, GradeReport& report) {
   const Recording* recorded = options.recorded;
   std::unique_ptr<Recording> loaded;
   if (!recorded && !fs::exists(kit.reference_runner(rubric.assignment))) {
-    const std::string path =
-        recording_path(fs::path(rubric_path).parent_path().string(), rubric.assignment);
-    if (!fs::exists(path)) {
-      throw UsageError(fmt::format(
-          "there is neither a reference runner for {} ({}) nor recorded reference answers ({}): "
-          "build the kit with make build, or in a student release, check that the release "
-          "includes this assignment",
-          rubric.assignment, kit.reference_runner(rubric.assignment), path));
-    }
-    try {
-      loaded = Recording::load(path);
-    } catch (const RecordingError& e) {
-      throw UsageError(e.what());
-    }
-    if (loaded->assignment != rubric.assignment) {
-      throw UsageError(fmt::format("{} holds the answers of '{}', not of '{}'", path,
-                                   loaded->assignment, rubric.assignment));
-    }
+    loaded = release_recording(kit, rubric, rubric_path);
     recorded = loaded.get();
   }
   std::optional<SlotLock> slot;

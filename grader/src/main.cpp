@@ -14,7 +14,6 @@
 #include <functional>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -40,14 +39,6 @@ fs::path find_checkout() {
     if (p == p.parent_path()) break;
   }
   return PIXELGRAD_SOURCE_DIR;
-}
-
-std::optional<std::string> read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // The report file can be written: checked before grading, so that no grading time is lost on a
@@ -182,7 +173,7 @@ class ContractHeaders {
         const std::string relative = "assignments/" + folder + "/" + name;
         const auto course = committed(root, relative);
         if (!course) continue;  // nothing to compare with: the kit's copy it is
-        const auto working = read_file(root / relative);
+        const auto working = read_file((root / relative).string());
         if (working && *working != *course) edited.push_back(relative);
         write(folder, name, *course);
       }

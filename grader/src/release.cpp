@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <set>
 #include <string_view>
@@ -100,9 +99,11 @@ std::string without_course_only(const std::string& text, const std::string& path
   return out;
 }
 
+// The bytes of a file the release copies; UsageError when it cannot be read.
 std::string read_all(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  auto text = read_file(path.string());
+  if (!text) throw UsageError(fmt::format("cannot read {}", path.string()));
+  return std::move(*text);
 }
 
 // The public part of a rubric: its visible tests, their builds_on lists without the tests left
